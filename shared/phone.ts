@@ -1,0 +1,34 @@
+// Phone numbers are normalized to E.164 once, here, so the screen pop, the server and the demo
+// data all key callers the same way. US numbers without a country code are assumed.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+export type PhoneParse =
+  | { ok: true; e164: string; extension?: string; national: string }
+  | { ok: false; reason: string };
+
+export function normalizePhone(input: string, defaultCountry: 'US' = 'US'): PhoneParse {
+  const raw = input.trim();
+  if (raw === '') return { ok: false, reason: 'empty phone number' };
+  if (raw.length > 64) return { ok: false, reason: 'phone number too long' };
+  // Twilio sends client legs as "client:agent-7" and withheld numbers as "anonymous".
+  if (/^(client:|sip:)/i.test(raw) || /^(anonymous|restricted|unknown|private)$/i.test(raw)) {
+    return { ok: false, reason: `not a dialable number: ${raw}` };
+  }
+  const parsed = parsePhoneNumberFromString(raw, defaultCountry);
+  if (!parsed || !parsed.isValid()) return { ok: false, reason: `not a valid phone number: ${raw}` };
+  const result: PhoneParse = { ok: true, e164: parsed.number, national: parsed.formatNational() };
+  if (parsed.ext) result.extension = parsed.ext;
+  return result;
+}
+
+/** E.164 or null, for places where an unparseable number simply means "unknown caller". */
+export function toE164(input: string): string | null {
+  const parsed = normalizePhone(input);
+  return parsed.ok ? parsed.e164 : null;
+}
+
+/** "(215) 555-0142" for display; falls back to the input when it cannot be parsed. */
+export function formatPhoneForDisplay(e164: string): string {
+  const parsed = normalizePhone(e164);
+  return parsed.ok ? parsed.national : e164;
+}

@@ -1,0 +1,69 @@
+// The sync protocol between desk hosts and the central server, as versioned data. The pull half
+// is used today; push (the outbox) grows on the same envelope.
+import { z } from 'zod';
+import { CallerSchema } from './domain/caller.js';
+import { NeighborhoodSchema } from './domain/neighborhood.js';
+import { ServiceRequestSchema } from './domain/service-request.js';
+import { ServiceTypeSchema } from './domain/service-type.js';
+
+/** Bump when a message changes shape; the server refuses what it cannot speak. */
+export const SYNC_PROTOCOL_VERSION = 1;
+/** Bump when a synced record's schema changes, so old caches re-pull. */
+export const SYNC_SCHEMA_VERSION = 1;
+
+export const ClientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+/** Every synced entity, with the schema of its row. The order is the order a first sync needs. */
+export const SyncedEntities = {
+  service_type: ServiceTypeSchema,
+  neighborhood: NeighborhoodSchema,
+  caller: CallerSchema,
+  service_request: ServiceRequestSchema,
+} as const;
+export type SyncedEntity = keyof typeof SyncedEntities;
+export const SyncedEntitySchema = z.enum(Object.keys(SyncedEntities) as [SyncedEntity, ...SyncedEntity[]]);
+
+/** One row change from the server's change log; `version` is global and increasing. */
+export const RowChangeSchema = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('put'),
+    entity: SyncedEntitySchema,
+    id: z.string(),
+    version: z.number().int().positive(),
+    row: z.record(z.string(), z.unknown()),
+  }),
+  z.object({
+    op: z.literal('del'),
+    entity: SyncedEntitySchema,
+    id: z.string(),
+    version: z.number().int().positive(),
+  }),
+]);
+export type RowChange = z.infer<typeof RowChangeSchema>;
+
+export const PullRequestSchema = z.object({
+  protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
+  schemaVersion: z.number().int().positive(),
+  clientId: ClientIdSchema,
+  /** The last change-log version the client holds; 0 for an empty cache. */
+  cursor: z.number().int().nonnegative(),
+  limit: z.number().int().min(1).max(10_000).default(2_000),
+});
+export type PullRequest = z.input<typeof PullRequestSchema>;
+
+export const PullResponseSchema = z.object({
+  protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
+  cursor: z.number().int().nonnegative(),
+  /** Last mutation of this client the server applied (0 until push exists). */
+  lastMutationId: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+  /** Upper bound of the log at the time of the pull, so a first sync can show progress. */
+  headVersion: z.number().int().nonnegative(),
+  changes: z.array(RowChangeSchema),
+});
+export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/** Parses a row of a change with its entity's schema, so bad server data never reaches SQLite. */
+export function parseSyncedRow<E extends SyncedEntity>(entity: E, row: unknown): z.infer<(typeof SyncedEntities)[E]> {
+  return SyncedEntities[entity].parse(row) as z.infer<(typeof SyncedEntities)[E]>;
+}
