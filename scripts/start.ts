@@ -1,0 +1,92 @@
+// `npm start`: builds the renderer, starts the central server (PGlite under the user's data
+// directory unless DATABASE_URL is set), then the agent desktop — the Electron window where the
+// Electron binary exists, else the desk host in web mode serving the same renderer in a browser.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = resolve(import.meta.dirname, '..');
+const children: ChildProcess[] = [];
+
+function electronBinary(): string | null {
+  try {
+    // The electron package exports the binary's path, and throws when the download was skipped.
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts a child process, echoes its output with a prefix, resolves with the first line matching `ready`. */
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<RegExpMatchArray> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolveReady, rejectReady) => {
+    let matched = false;
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        console.log(`[${name}] ${line}`);
+        const match = matched ? null : line.match(ready);
+        if (match) {
+          matched = true;
+          resolveReady(match);
+        }
+      });
+    }
+    child.on('exit', (code) => {
+      if (!matched) rejectReady(new Error(`${name} exited with code ${code} before it was ready`));
+      else shutdown(code ?? 1);
+    });
+  });
+}
+
+let stopping = false;
+function shutdown(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1_500).unref();
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+async function main(): Promise<void> {
+  const skipBuild = process.argv.includes('--no-build');
+  const electron = process.env.FRONTDESK_WEB === '1' ? null : electronBinary();
+
+  if (!skipBuild) {
+    console.log(electron ? 'Building the desktop app…' : 'Building the renderer…');
+    const build = electron
+      ? spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
+      : spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed; see above');
+  }
+
+  const [, serverUrl] = await startChild('server', ['server/main.ts'], {}, /listening on (http:\/\/\S+)/);
+  const env = { FRONTDESK_SERVER_URL: serverUrl };
+
+  if (electron) {
+    console.log('Opening the Frontdesk311 desktop window.');
+    const app = spawn(electron, ['.'], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+    children.push(app);
+    app.on('exit', (code) => shutdown(code ?? 0));
+    return;
+  }
+
+  const [, webUrl] = await startChild('desk', ['electron/host/web-main.ts'], env, /\(web mode\) at (http:\/\/\S+)/);
+  console.log('');
+  console.log(`  Frontdesk311 agent desktop: ${webUrl}`);
+  console.log('  (web mode: the Electron binary is not installed; open the address above in a browser)');
+  console.log(`  Place a call:   npm run call -- --from "+1 215 555 0142"`);
+  console.log(`  A 911 transfer: npm run call -- --from "+1 215 555 0142" --transfer-911`);
+  console.log('');
+  if (process.env.DISPLAY && !process.env.CI) spawn('xdg-open', [webUrl!], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${(error as Error).message}`);
+  shutdown(1);
+});

@@ -1,0 +1,63 @@
+// `npm test`: lint (with the layer rules), typecheck, unit + integration tests, end-to-end tests.
+// Every step runs even when an earlier one fails, so one run shows everything that is wrong; the
+// last line is the total over all runners (lint and typecheck count as one check each).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+type StepResult = { name: string; passed: number; failed: number; skipped: number; ok: boolean; seconds: number };
+
+const resultsDir = 'test-results';
+mkdirSync(resultsDir, { recursive: true });
+
+function run(command: string, args: string[]): { ok: boolean; seconds: number } {
+  const started = Date.now();
+  const child = spawnSync(command, args, { stdio: 'inherit', shell: false, env: process.env });
+  return { ok: child.status === 0, seconds: (Date.now() - started) / 1000 };
+}
+
+function checkStep(name: string, command: string, args: string[]): StepResult {
+  console.log(`\n=== ${name} ===`);
+  const { ok, seconds } = run(command, args);
+  return { name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, ok, seconds };
+}
+
+type VitestJson = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; success: boolean };
+
+function vitestStep(name: string, configArgs: string[]): StepResult {
+  console.log(`\n=== ${name} ===`);
+  const jsonPath = join(resultsDir, `${name.replace(/\W+/g, '-')}.json`);
+  rmSync(jsonPath, { force: true });
+  const { ok, seconds } = run('npx', ['vitest', 'run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile=${jsonPath}`]);
+  if (!existsSync(jsonPath)) {
+    // The runner died before reporting: count the step as one failure so the total shows it.
+    return { name, passed: 0, failed: 1, skipped: 0, ok: false, seconds };
+  }
+  const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as VitestJson;
+  const failed = report.numFailedTests + (ok || report.numFailedTests > 0 ? 0 : 1);
+  return {
+    name,
+    passed: report.numPassedTests,
+    failed,
+    skipped: report.numPendingTests + report.numTodoTests,
+    ok: ok && failed === 0,
+    seconds,
+  };
+}
+
+const only = process.argv.slice(2);
+const wanted = (step: string) => only.length === 0 || only.includes(step);
+const results: StepResult[] = [];
+if (wanted('lint')) results.push(checkStep('lint', 'npx', ['eslint', '.']));
+if (wanted('typecheck')) results.push(checkStep('typecheck', 'npx', ['tsc', '-p', '.']));
+if (wanted('unit')) results.push(vitestStep('unit and integration', []));
+if (wanted('e2e')) results.push(vitestStep('end-to-end', ['--config', 'vitest.e2e.config.ts']));
+
+console.log('\n=== summary ===');
+for (const step of results) {
+  const skipped = step.skipped ? `, ${step.skipped} skipped` : '';
+  console.log(`${step.ok ? 'ok  ' : 'FAIL'} ${step.name}: ${step.passed} passed, ${step.failed} failed${skipped} (${step.seconds.toFixed(1)} s)`);
+}
+const total = results.reduce((sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(results.every((s) => s.ok) ? 0 : 1);

@@ -1,0 +1,84 @@
+// A whole Frontdesk311 stack for one test file: the central server (PGlite, small demo seed),
+// a desk host in web mode serving the built renderer, and Chromium driven by playwright-core.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHost, type RunningHost } from '../../electron/host/host.js';
+import { loadServerConfig, startServer, type RunningServer } from '../../server/app.js';
+import { SimCallResponseSchema } from '../../shared/server-api.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const RENDERER_DIR = resolve(import.meta.dirname, '../../test-results/e2e-renderer');
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+];
+
+export type Stack = {
+  server: RunningServer;
+  host: RunningHost;
+  browser: Browser;
+  page: Page;
+  dataDir: string;
+  placeCall(from: string, options?: { transfer911?: boolean }): Promise<{ callSid: string; routedTo: string | null }>;
+  waitForAppEvent(name: string, after?: number): Promise<number>;
+  appEventCount(name: string): Promise<number>;
+  close(): Promise<void>;
+};
+
+export async function startStack(options: { agentId?: string } = {}): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'frontdesk311-e2e-'));
+  const server = await startServer(loadServerConfig({
+    FRONTDESK_SERVER_PORT: '0',
+    FRONTDESK_DATA_DIR: dataDir,
+    FRONTDESK_SEED_CALLERS: '60',
+    FRONTDESK_SEED_CASES: '200',
+    FRONTDESK_LOG_LEVEL: 'warn',
+  }));
+  const host = await startHost({
+    serverUrl: server.url,
+    dataDir: join(dataDir, 'desk'),
+    agentId: options.agentId ?? 'demo-calltaker',
+    web: { port: 0, rendererDir: RENDERER_DIR },
+    pullIntervalMs: 1_000,
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => console.error('[renderer error]', error.message));
+  if (!host.webUrl) throw new Error('the desk host did not start its web transport');
+  await page.goto(host.webUrl);
+
+  const appEventCount = (name: string) =>
+    page.evaluate((wanted) => (window as unknown as { __frontdesk?: { events: { name: string }[] } }).__frontdesk?.events.filter((e) => e.name === wanted).length ?? 0, name);
+
+  return {
+    server, host, browser, page, dataDir,
+    async placeCall(from, callOptions = {}) {
+      const response = await fetch(`${server.url}/sim/calls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from, transfer911: callOptions.transfer911 ?? false }),
+      });
+      if (!response.ok) throw new Error(`placing a call failed: HTTP ${response.status} ${await response.text()}`);
+      return SimCallResponseSchema.parse(await response.json());
+    },
+    // Waits for the (after+1)-th occurrence of a named app event, so repeated calls in one test
+    // wait for the new event rather than matching the previous one.
+    async waitForAppEvent(name, after = 0) {
+      await page.waitForFunction(
+        ([wanted, count]) => ((window as unknown as { __frontdesk?: { events: { name: string }[] } }).__frontdesk?.events.filter((e) => e.name === wanted).length ?? 0) > count,
+        [name, after] as const,
+        { timeout: 20_000 },
+      );
+      return appEventCount(name);
+    },
+    appEventCount,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await host.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
