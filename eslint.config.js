@@ -11,7 +11,7 @@ const nodeBuiltins = [
 ];
 const nodeOnlyPackages = ['better-sqlite3', 'pg', '@electric-sql/pglite', 'fastify', '@fastify/*', 'ws', 'twilio', 'twilio/*'];
 
-const noElectron = { group: ['electron', 'electron/*'], message: 'Only electron/main and electron/preload may import electron.' };
+const noElectron = { regex: '^electron(/.*)?$', message: 'Only electron/main and electron/preload may import electron.' };
 const noNode = { group: nodeBuiltins, message: 'The renderer runs in a sandboxed browser page: no Node modules.' };
 const noNodeOnly = { group: nodeOnlyPackages, message: 'This package runs in Node only; reach it through DeskApi or the server.' };
 const layer = (name, folders) => ({

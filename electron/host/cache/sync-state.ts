@@ -1,0 +1,46 @@
+// The sync bookkeeping row and the row counts shown in the status bar.
+import type { Database } from 'better-sqlite3';
+import { SYNC_SCHEMA_VERSION } from '../../../shared/sync-protocol.js';
+import { readMeta, writeMeta } from './meta.js';
+
+export interface StoredSyncState {
+  cursor: number;
+  headVersion: number;
+  lastMutationId: number;
+  lastSyncedAt: string | null;
+}
+
+export function readSyncState(db: Database): StoredSyncState {
+  const row = db
+    .prepare('SELECT cursor, head_version AS headVersion, last_mutation_id AS lastMutationId, last_synced_at AS lastSyncedAt FROM sync_state WHERE id = 1')
+    .get() as StoredSyncState | undefined;
+  return row ?? { cursor: 0, headVersion: 0, lastMutationId: 0, lastSyncedAt: null };
+}
+
+export function countCachedRows(db: Database): { callers: number; serviceRequests: number } {
+  const callers = db.prepare('SELECT count(*) AS n FROM callers').get() as { n: number };
+  const serviceRequests = db.prepare('SELECT count(*) AS n FROM service_requests').get() as { n: number };
+  return { callers: callers.n, serviceRequests: serviceRequests.n };
+}
+
+/**
+ * Rows written under another sync schema version may not parse the same way, so such a cache
+ * is emptied and pulled again from cursor 0. Returns true when that happened.
+ */
+export function resetIfSyncSchemaChanged(db: Database): boolean {
+  const stored = readMeta(db, 'sync_schema_version');
+  const current = String(SYNC_SCHEMA_VERSION);
+  if (stored === current) return false;
+  const hadRows = stored !== null;
+  db.transaction(() => {
+    if (hadRows) {
+      db.exec(`
+        DELETE FROM caller_phones; DELETE FROM callers; DELETE FROM service_requests;
+        DELETE FROM service_types; DELETE FROM neighborhoods;
+        UPDATE sync_state SET cursor = 0, head_version = 0, last_synced_at = NULL WHERE id = 1;
+      `);
+    }
+    writeMeta(db, 'sync_schema_version', current);
+  })();
+  return hadRows;
+}

@@ -1,0 +1,58 @@
+// The host's implementation of DeskApi: session facts, the screen pop, sync status, and the few
+// calls that go to the server (agent state, voice token). Transports reach it through
+// `handleDeskCall`, re-exported here.
+import type { DeskApi, DeskClient, DeskResult, SessionInfo } from '../../shared/desk-api.js';
+import type { Agent } from '../../shared/domain/agent.js';
+import type { CallerLookup } from './callers/lookup.js';
+import type { DeskEventHub } from './desk-events.js';
+import type { ServerSession } from './sync/server-session.js';
+import type { SyncLoop } from './sync/sync-loop.js';
+
+export { handleDeskCall } from './desk-dispatch.js';
+
+export type Telephony = SessionInfo['telephony'];
+
+/** What every transport wraps: the API plus event subscription. */
+export type DeskService = DeskClient;
+
+export interface DeskServiceParts {
+  serverUrl: string;
+  clientId: string;
+  telephony: Telephony;
+  session: ServerSession;
+  lookup: CallerLookup;
+  loop: SyncLoop;
+  events: DeskEventHub;
+  /** The agent from the last sign-in on this install, so the desk can open while offline. */
+  lastKnownAgent: () => Agent | null;
+}
+
+export function createDeskService(parts: DeskServiceParts): DeskService {
+  const { session, loop, events } = parts;
+
+  const api: DeskApi = {
+    async getSession() {
+      const agent = session.agent ?? parts.lastKnownAgent() ?? (await session.ensureSignedIn());
+      return { agent, serverUrl: parts.serverUrl, telephony: parts.telephony, clientId: parts.clientId };
+    },
+    async lookupCaller({ phone }) {
+      return parts.lookup.lookupCaller(phone);
+    },
+    async getSyncStatus() {
+      return loop.getStatus();
+    },
+    async syncNow() {
+      return loop.syncNow();
+    },
+    async setAgentState({ state }) {
+      // agentChanged is emitted by the session's onAgent hook, for sign-ins as well.
+      return session.setAgentState(state);
+    },
+    async getVoiceToken(): Promise<DeskResult<'getVoiceToken'>> {
+      const token = await session.voiceToken();
+      return { identity: token.identity, token: token.token, expiresAt: token.expiresAt };
+    },
+  };
+
+  return { ...api, on: (event, listener) => events.on(event, listener) };
+}

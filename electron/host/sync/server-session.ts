@@ -1,0 +1,138 @@
+// The host's conversation with the central server over HTTP: sign-in, the bearer token, and
+// turning every failure into a catalogue error (unreachable vs. the server's own error).
+import { z } from 'zod';
+import { AgentSchema, type Agent, type AgentState } from '../../../shared/domain/agent.js';
+import { DeskFailure, formatZodError } from '../../../shared/errors.js';
+import { ServerErrorBodySchema, SignInResponseSchema, VoiceTokenResponseSchema } from '../../../shared/server-api.js';
+import { PullResponseSchema, SYNC_PROTOCOL_VERSION, type PullRequest, type PullResponse } from '../../../shared/sync-protocol.js';
+
+export interface ServerSessionOptions {
+  serverUrl: string;
+  agentId: string;
+  /** Per request; a server that accepts the connection and then says nothing counts as unreachable. */
+  requestTimeoutMs?: number;
+  fetch?: typeof fetch;
+  /** Told whenever the server hands back the agent (sign-in, a state change). */
+  onAgent?: (agent: Agent) => void;
+}
+
+export class ServerSession {
+  private accessToken: string | null = null;
+  private signedInAgent: Agent | null = null;
+  private signingIn: Promise<Agent> | null = null;
+  private readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ServerSessionOptions) {
+    this.base = options.serverUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  get agent(): Agent | null {
+    return this.signedInAgent;
+  }
+
+  get signedIn(): boolean {
+    return this.accessToken !== null;
+  }
+
+  /** Signs in once; concurrent callers share the same attempt. */
+  ensureSignedIn(): Promise<Agent> {
+    if (this.accessToken && this.signedInAgent) return Promise.resolve(this.signedInAgent);
+    this.signingIn ??= this.signIn().finally(() => {
+      this.signingIn = null;
+    });
+    return this.signingIn;
+  }
+
+  async pull(request: PullRequest): Promise<PullResponse> {
+    const body = await this.authorized('POST', '/sync/pull', request);
+    const version = (body as { protocolVersion?: unknown } | null)?.protocolVersion;
+    if (version !== SYNC_PROTOCOL_VERSION) {
+      throw new DeskFailure('SYNC_PROTOCOL_MISMATCH', `The server speaks sync protocol ${String(version)}; this desk speaks ${SYNC_PROTOCOL_VERSION}.`);
+    }
+    return expectShape(PullResponseSchema, body, 'pull');
+  }
+
+  async setAgentState(state: AgentState): Promise<Agent> {
+    const agent = expectShape(AgentSchema, await this.authorized('PUT', '/agents/me/state', { state }), 'agent state');
+    this.signedInAgent = agent;
+    this.options.onAgent?.(agent);
+    return agent;
+  }
+
+  async voiceToken(): Promise<z.infer<typeof VoiceTokenResponseSchema>> {
+    return expectShape(VoiceTokenResponseSchema, await this.authorized('GET', '/twilio/token'), 'voice token');
+  }
+
+  private async signIn(): Promise<Agent> {
+    const body = await this.send('POST', '/auth/sign-in', { agentId: this.options.agentId }, null);
+    const response = expectShape(SignInResponseSchema, body, 'sign-in');
+    this.accessToken = response.accessToken;
+    this.signedInAgent = response.agent;
+    this.options.onAgent?.(response.agent);
+    return response.agent;
+  }
+
+  /** Sends with the bearer token; a 401 (token expired, server restarted) signs in again once. */
+  private async authorized(method: string, path: string, body?: unknown): Promise<unknown> {
+    await this.ensureSignedIn();
+    try {
+      return await this.send(method, path, body, this.accessToken);
+    } catch (error) {
+      if (!(error instanceof DeskFailure) || (error.details as { status?: number } | undefined)?.status !== 401) throw error;
+      this.accessToken = null;
+      await this.ensureSignedIn();
+      return this.send(method, path, body, this.accessToken);
+    }
+  }
+
+  private async send(method: string, path: string, body: unknown, token: string | null): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new DeskFailure('SERVER_UNREACHABLE', `The central server at ${this.base} could not be reached: ${why}`);
+    }
+    const text = await response.text().catch(() => '');
+    const json = parseJson(text);
+    if (!response.ok) throw serverFailure(response.status, path, json);
+    if (json === undefined) throw new DeskFailure('SERVER_ERROR', `The server answered ${path} with something that is not JSON.`);
+    return json;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function serverFailure(status: number, path: string, body: unknown): DeskFailure {
+  const parsed = ServerErrorBodySchema.safeParse(body);
+  const message = parsed.success ? parsed.data.error.message : `The server answered ${path} with HTTP ${status}.`;
+  const serverCode = parsed.success ? parsed.data.error.code : undefined;
+  const code = serverCode === 'SYNC_PROTOCOL_MISMATCH' ? 'SYNC_PROTOCOL_MISMATCH' : 'SERVER_ERROR';
+  return new DeskFailure(code, message, { status, serverCode });
+}
+
+function expectShape<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new DeskFailure('SERVER_ERROR', `The server's ${what} response did not match the contract: ${formatZodError(parsed.error)}`);
+  }
+  return parsed.data;
+}

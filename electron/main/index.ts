@@ -1,0 +1,83 @@
+// Electron's main process: app lifecycle, one locked-down window, the desk host in a utility
+// process, and the IPC that carries DeskApi between them. Thin: the work is in the host.
+import { existsSync } from 'node:fs';
+import { app, BrowserWindow, session } from 'electron';
+import { resolveDesktopConfig } from './config.js';
+import { buildContentSecurityPolicy } from '../../build/csp.js';
+import { startDeskHostProcess, type DeskHostProcess } from './host-process.js';
+import { forwardDeskEvent, registerDeskIpc } from './ipc.js';
+import { mainLog } from './log.js';
+import { installSessionSecurity } from './security.js';
+import { createWindow, lockDownWebContents } from './window.js';
+
+const config = resolveDesktopConfig({
+  env: process.env,
+  isPackaged: app.isPackaged,
+  appPath: app.getAppPath(),
+  userDataPath: app.getPath('userData'),
+  mainDir: import.meta.dirname,
+  exists: existsSync,
+});
+
+let host: DeskHostProcess | null = null;
+let mainWindow: BrowserWindow | null = null;
+let quitting = false;
+
+// Every renderer is sandboxed, including any the app did not mean to create.
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+
+async function openWindow(): Promise<void> {
+  mainWindow = await createWindow(config);
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+async function start(): Promise<void> {
+  installSessionSecurity(
+    session.defaultSession,
+    config.pages,
+    buildContentSecurityPolicy({ connectOrigins: [config.host.serverUrl], devServerOrigin: config.pages.devServerOrigin }),
+  );
+  host = startDeskHostProcess(config.hostEntry, config.host);
+  host.channel.onEvent((message) => {
+    const contents = mainWindow?.webContents;
+    if (contents && !contents.isDestroyed()) forwardDeskEvent(contents, message);
+  });
+  registerDeskIpc({ pages: config.pages, host: host.channel });
+  await openWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // A second copy would fight the first over the cache file; bring the first forward instead.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.whenReady().then(start).catch((error: unknown) => {
+    mainLog('error', 'Frontdesk311 failed to start', error);
+    app.exit(1);
+  });
+}
+
+app.on('activate', () => {
+  if (app.isReady() && BrowserWindow.getAllWindows().length === 0) void openWindow();
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+// Let the host close SQLite cleanly before the app goes.
+app.on('before-quit', (event) => {
+  if (quitting || !host) return;
+  event.preventDefault();
+  quitting = true;
+  const stopping = host;
+  host = null;
+  void stopping.stop().finally(() => app.quit());
+});

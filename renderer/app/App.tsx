@@ -1,0 +1,42 @@
+// The desk's frame: status bar, notices, and the call panel; keyboard shortcuts live here so they
+// work wherever focus is (except in a text field).
+import { CallPanel } from '../call/CallPanel.js';
+import { useDesk } from '../stores/desk-store.js';
+import type { DeskController } from './controller.js';
+import { DeskControllerContext } from './controller-context.js';
+import { Notice } from './Notice.js';
+import { useCallShortcuts } from './shortcuts.js';
+import { StatusBar } from './StatusBar.js';
+
+function Workspace() {
+  const session = useDesk((state) => state.session);
+  const bootError = useDesk((state) => state.bootError);
+  if (bootError) {
+    return (
+      <div className="boot boot--failed" role="alert">
+        <h1>Frontdesk311 could not start</h1>
+        <p>{bootError.message}</p>
+        <p className="status-muted">
+          Error code <code>{bootError.code}</code>. Check that the desk host is running, then reload.
+        </p>
+      </div>
+    );
+  }
+  if (!session) return <div className="boot">Starting the desk…</div>;
+  return <CallPanel />;
+}
+
+export function App({ controller }: { controller: DeskController }) {
+  useCallShortcuts(controller);
+  return (
+    <DeskControllerContext.Provider value={controller}>
+      <div className="app">
+        <StatusBar />
+        <Notice />
+        <main className="workspace">
+          <Workspace />
+        </main>
+      </div>
+    </DeskControllerContext.Provider>
+  );
+}

@@ -1,0 +1,229 @@
+// The desk's start-up and call flow, free of React: sign-in → available → softphone; on an
+// incoming call the local caller lookup starts at once, so the screen pop paints before accept.
+import type { DeskClient, SessionInfo } from '../../shared/desk-api.js';
+import type { AgentState } from '../../shared/domain/agent.js';
+import type { IncomingCall } from '../../shared/domain/call.js';
+import { toDeskError } from '../../shared/errors.js';
+import { isWebSocketDeskClient } from '../desk/get-desk-client.js';
+import { createLogger, type Logger } from '../lib/log.js';
+import type { Softphone } from '../softphone/softphone.js';
+import type { DeskStore } from '../stores/desk-store.js';
+import type { MilestoneRecorder } from './milestones.js';
+
+export type DeskControllerOptions = {
+  desk: DeskClient;
+  store: DeskStore;
+  milestone: MilestoneRecorder;
+  createSoftphone: (session: SessionInfo, desk: DeskClient) => Promise<Softphone>;
+  log?: Logger;
+  now?: () => number;
+};
+
+export class DeskController {
+  private softphone: Softphone | null = null;
+  private readonly subscriptions: Array<() => void> = [];
+  private readonly paintedPops = new Set<string>();
+  private readonly incomingAt = new Map<string, number>();
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private stopped = false;
+
+  constructor(private readonly options: DeskControllerOptions) {
+    this.log = options.log ?? createLogger('desk');
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  private get state() {
+    return this.options.store.getState();
+  }
+
+  async start(): Promise<void> {
+    const { desk, milestone } = this.options;
+    // Subscribe before the first reads, so no change slips between a read and the subscription.
+    this.subscriptions.push(
+      desk.on('syncStatus', (status) => this.state.syncStatusReceived(status)),
+      desk.on('agentChanged', (agent) => this.state.agentChanged(agent)),
+    );
+    this.watchDeskLink();
+
+    let session: SessionInfo;
+    try {
+      session = await desk.getSession({});
+    } catch (error) {
+      this.log.error('could not load the session', toDeskError(error));
+      this.state.bootFailed(toDeskError(error));
+      return;
+    }
+    if (this.stopped) return;
+    this.state.sessionLoaded(session);
+    milestone('desk-ready', { agentId: session.agent.id, telephony: session.telephony });
+    void this.refreshSyncStatus();
+
+    await this.requestAgentState('available');
+    if (this.stopped) return;
+    await this.startSoftphone(session);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
+    this.softphone?.destroy();
+    this.softphone = null;
+  }
+
+  accept(): boolean {
+    return this.softphone?.accept() ?? false;
+  }
+
+  decline(): boolean {
+    return this.softphone?.reject() ?? false;
+  }
+
+  hangUp(): boolean {
+    return this.softphone?.hangup() ?? false;
+  }
+
+  async setAway(away: boolean): Promise<void> {
+    await this.requestAgentState(away ? 'away' : 'available');
+  }
+
+  async syncNow(): Promise<void> {
+    this.state.syncRequestStarted();
+    try {
+      this.state.syncStatusReceived(await this.options.desk.syncNow({}));
+    } catch (error) {
+      this.state.noticeRaised(toDeskError(error));
+    } finally {
+      this.state.syncRequestFinished();
+    }
+  }
+
+  /** Called by the screen pop after it has painted; records the milestone once per call. */
+  screenPopPainted(callSid: string, matches: number): void {
+    if (this.paintedPops.has(callSid)) return;
+    this.paintedPops.add(callSid);
+    const rangAt = this.incomingAt.get(callSid);
+    this.options.milestone('screen-pop-rendered', {
+      callSid,
+      matches,
+      sinceIncomingMs: rangAt === undefined ? null : Math.round(this.now() - rangAt),
+    });
+  }
+
+  private async startSoftphone(session: SessionInfo): Promise<void> {
+    const { desk, milestone } = this.options;
+    let softphone: Softphone;
+    try {
+      softphone = await this.options.createSoftphone(session, desk);
+    } catch (error) {
+      this.state.noticeRaised(toDeskError(error));
+      return;
+    }
+    if (this.stopped) {
+      softphone.destroy();
+      return;
+    }
+    this.softphone = softphone;
+    this.subscriptions.push(
+      softphone.on('state', (change) => this.state.softphoneStateChanged(change)),
+      softphone.on('registered', ({ identity }) => {
+        this.state.softphoneRegistrationChanged('registered');
+        milestone('softphone-registered', { identity, kind: softphone.kind });
+      }),
+      softphone.on('unregistered', ({ reason }) => {
+        this.state.softphoneRegistrationChanged('unregistered');
+        milestone('softphone-unregistered', { reason });
+      }),
+      softphone.on('incoming', (call) => this.onIncoming(call)),
+      softphone.on('accepted', (call) => milestone('call-accepted', { callSid: call.callSid })),
+      softphone.on('cancelled', (call) => this.onEnded(call, 'caller_cancelled')),
+      softphone.on('disconnected', ({ call, reason }) => this.onEnded(call, reason)),
+      softphone.on('error', (error) => {
+        this.state.noticeRaised(error);
+        milestone('softphone-error', error);
+      }),
+    );
+    this.state.softphoneRegistrationChanged('registering');
+    try {
+      await softphone.register();
+    } catch (error) {
+      // The adapter keeps retrying; the status bar shows the phone as offline meanwhile.
+      this.state.softphoneRegistrationChanged(softphone.registration);
+      this.state.noticeRaised(toDeskError(error));
+    }
+  }
+
+  private onIncoming(call: IncomingCall): void {
+    this.incomingAt.set(call.callSid, this.now());
+    this.options.milestone('call-incoming', { callSid: call.callSid, is911Transfer: call.is911Transfer, queue: call.queue });
+    void this.popScreen(call);
+  }
+
+  // The lookup reads the host's local cache only, so it is answered while the phone still rings.
+  private async popScreen(call: IncomingCall): Promise<void> {
+    try {
+      const pop = await this.options.desk.lookupCaller({ phone: call.from });
+      this.state.screenPopLoaded(call.callSid, pop);
+    } catch (error) {
+      this.log.warn(`caller lookup failed for ${call.callSid}`, toDeskError(error));
+      this.state.screenPopFailed(call.callSid, toDeskError(error));
+    }
+  }
+
+  private onEnded(call: IncomingCall, reason: string): void {
+    this.options.milestone('call-ended', { callSid: call.callSid, reason });
+    this.incomingAt.delete(call.callSid);
+    // Without a wrap-up step yet, the agent is ready for the next caller unless they chose away.
+    if (this.state.preferredAgentState === 'available') void this.requestAgentState('available');
+  }
+
+  private async requestAgentState(agentState: AgentState): Promise<void> {
+    this.state.agentStateRequested(agentState);
+    try {
+      this.state.agentChanged(await this.options.desk.setAgentState({ state: agentState }));
+    } catch (error) {
+      this.log.warn(`could not set the agent state to ${agentState}`, toDeskError(error));
+      this.state.agentStateRequestFailed(toDeskError(error));
+    }
+  }
+
+  private async refreshSyncStatus(): Promise<void> {
+    try {
+      this.state.syncStatusReceived(await this.options.desk.getSyncStatus({}));
+    } catch (error) {
+      this.log.warn('could not read the sync status', toDeskError(error));
+    }
+  }
+
+  private watchDeskLink(): void {
+    const desk = this.options.desk;
+    if (!isWebSocketDeskClient(desk)) {
+      // IPC to the host has no connection of its own to lose.
+      this.state.deskLinkChanged('open');
+      return;
+    }
+    this.state.deskLinkChanged(desk.connection);
+    let dropped = false;
+    this.subscriptions.push(
+      desk.onConnection((link) => {
+        this.state.deskLinkChanged(link);
+        if (link === 'closed') dropped = true;
+        if (link === 'open' && dropped) {
+          dropped = false;
+          // Events sent while we were away are lost: read the current state again.
+          void this.refreshAfterReconnect();
+        }
+      }),
+    );
+  }
+
+  private async refreshAfterReconnect(): Promise<void> {
+    try {
+      const session = await this.options.desk.getSession({});
+      this.state.agentChanged(session.agent);
+    } catch (error) {
+      this.log.warn('could not refresh the session after reconnecting', toDeskError(error));
+    }
+    await this.refreshSyncStatus();
+  }
+}

@@ -1,0 +1,52 @@
+// A compact table of service requests: reference, service type, status, date and address.
+import type { CaseSummary } from '../../shared/desk-api.js';
+import { CASE_STATUS_LABELS, formatDate } from '../app/format.js';
+
+type CaseTableProps = {
+  title: string;
+  cases: CaseSummary[];
+  referenceTestId: string;
+  emptyText: string;
+};
+
+export function CaseTable({ title, cases, referenceTestId, emptyText }: CaseTableProps) {
+  return (
+    <section className="case-list">
+      <h3 className="case-list__title">
+        {title} <span className="status-muted">({cases.length})</span>
+      </h3>
+      {cases.length === 0 ? (
+        <p className="status-muted">{emptyText}</p>
+      ) : (
+        <table className="case-table">
+          <thead>
+            <tr>
+              <th scope="col">Reference</th>
+              <th scope="col">Service</th>
+              <th scope="col">Status</th>
+              <th scope="col">Date</th>
+              <th scope="col">Address</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cases.map((request) => (
+              <tr key={request.id}>
+                <td className="case-table__reference">
+                  <span data-testid={referenceTestId}>{request.reference}</span>
+                </td>
+                <td>{request.serviceTypeName}</td>
+                <td>
+                  <span className={`pill pill--status-${request.status}`}>{CASE_STATUS_LABELS[request.status]}</span>
+                </td>
+                <td>
+                  <time dateTime={request.requestedAt}>{formatDate(request.requestedAt)}</time>
+                </td>
+                <td>{request.address ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

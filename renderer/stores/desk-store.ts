@@ -1,0 +1,27 @@
+// The renderer's one store, made of slices (session, call, sync). Components read narrow slices
+// through `useDesk(selector)`; every change goes through a named action of a slice.
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createCallSlice, type CallSlice } from './call-slice.js';
+import { createSessionSlice, type SessionSlice } from './session-slice.js';
+import { createSyncSlice, type SyncSlice } from './sync-slice.js';
+
+export type DeskState = SessionSlice & CallSlice & SyncSlice;
+export type DeskStore = StoreApi<DeskState>;
+
+export function createDeskStore(): DeskStore {
+  return createStore<DeskState>()((...args) => ({
+    ...createSessionSlice(...args),
+    ...createCallSlice(...args),
+    ...createSyncSlice(...args),
+  }));
+}
+
+export const DeskStoreContext = createContext<DeskStore | null>(null);
+
+export function useDesk<T>(selector: (state: DeskState) => T): T {
+  const store = useContext(DeskStoreContext);
+  if (!store) throw new Error('useDesk needs a DeskStoreContext provider');
+  return useStore(store, selector);
+}
