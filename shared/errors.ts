@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const ERROR_CODES = {
   INVALID_INPUT: 'The request did not match its schema.',
   INVALID_PHONE: 'The phone number could not be understood.',
+  UNAUTHORIZED: 'Sign in first.',
   NOT_FOUND: 'The record does not exist.',
   UNKNOWN_METHOD: 'The desk API has no such method.',
   SERVER_UNREACHABLE: 'The central server could not be reached.',
@@ -12,6 +13,7 @@ export const ERROR_CODES = {
   SYNC_PROTOCOL_MISMATCH: 'The central server speaks another sync protocol version.',
   CACHE_TOO_NEW: 'The local cache was written by a newer version of Frontdesk311.',
   CACHE_CORRUPT: 'The local cache file is unreadable.',
+  DATABASE_TOO_NEW: 'The central database was migrated by a newer version of Frontdesk311.',
   TWILIO_SIGNATURE_INVALID: 'The webhook signature did not match.',
   AGENT_UNAVAILABLE: 'No agent can take the call.',
   CALL_NOT_FOUND: 'The call is not known.',

@@ -1,0 +1,121 @@
+// Starts the central server: opens and migrates the store, seeds what a new database needs,
+// and serves the HTTP and WebSocket routes. Tests and scripts start it in-process from here.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { HealthSchema } from '../shared/server-api.js';
+import type { ServerConfig } from './config.js';
+import type { ServerContext } from './http/context.js';
+import { installErrorHandlers } from './http/errors.js';
+import { registerAgentRoutes, registerSignInRoute, requireSignedInAgent } from './routes/auth.js';
+import { registerSimulatorRoutes } from './routes/sim.js';
+import { registerSyncRoutes } from './routes/sync.js';
+import { registerTwilioWebhooks, registerVoiceTokenRoute } from './routes/twilio.js';
+import { migrate } from './store/migrate.js';
+import { openPgStore } from './store/pg-store.js';
+import { openPgliteStore } from './store/pglite-store.js';
+import { seedDemoData, seedReferenceData } from './store/seed.js';
+import type { Store } from './store/store.js';
+import { TwilioSimulator } from './telephony/twilio-simulator.js';
+
+export { loadServerConfig, ServerConfigSchema, type ServerConfig, type ServerConfigInput } from './config.js';
+
+export interface RunningServer {
+  /** Like http://127.0.0.1:54321, without a trailing slash. */
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function openStore(config: ServerConfig): Promise<Store> {
+  if (config.databaseUrl) return openPgStore({ connectionString: config.databaseUrl, schema: config.databaseSchema });
+  return openPgliteStore(path.join(config.dataDir, 'server-db'));
+}
+
+/** Migrates and seeds; closes the store again if that fails, so no handle is left open. */
+async function prepareStore(config: ServerConfig): Promise<Store> {
+  const store = await openStore(config);
+  try {
+    await migrate(store);
+    await seedReferenceData(store);
+    if (config.seed) await seedDemoData(store, { seed: config.seedRandom, ...config.seed });
+    return store;
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function urlFor(host: string, port: number): string {
+  // A wildcard address is not one a client can dial; loopback reaches the same listener.
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+async function configureApp(app: FastifyInstance, context: ServerContext): Promise<void> {
+  app.decorateRequest('agentId', null);
+  installErrorHandlers(app);
+  await app.register(formbody);
+  if (context.simulator) await app.register(websocket);
+
+  app.get('/health', async (): Promise<z.infer<typeof HealthSchema>> => ({
+    ok: true,
+    store: context.store.kind,
+    version: context.version,
+  }));
+  registerSignInRoute(app, context);
+  registerTwilioWebhooks(app, context);
+  if (context.simulator) registerSimulatorRoutes(app, context.simulator);
+  await app.register(async (scope) => {
+    requireSignedInAgent(scope, context);
+    registerAgentRoutes(scope, context);
+    registerVoiceTokenRoute(scope, context);
+    registerSyncRoutes(scope, context);
+  });
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const store = await prepareStore(config);
+  let listeningUrl: string | null = null;
+  const publicUrl = (): string => config.publicUrl ?? listeningUrl ?? urlFor(config.host, config.port);
+  const context: ServerContext = { config, store, publicUrl, simulator: null, version: VERSION };
+
+  const app = Fastify({ logger: { level: config.logLevel } });
+  try {
+    if (config.telephony === 'simulated') {
+      context.simulator = new TwilioSimulator({
+        credentials: config.twilio,
+        webhookBase: publicUrl,
+        mainNumber: config.mainNumber,
+        transfer911Numbers: config.transfer911Numbers,
+        log: app.log,
+      });
+    }
+    await configureApp(app, context);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  listeningUrl = urlFor(config.host, (app.server.address() as AddressInfo).port);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: listeningUrl,
+    store,
+    close: () => {
+      closing ??= (async () => {
+        await context.simulator?.close();
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

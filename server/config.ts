@@ -1,0 +1,139 @@
+// The server's configuration: one zod schema, filled from environment variables by
+// loadServerConfig. Simulated telephony gets clearly fake Twilio credentials; real Twilio needs
+// every credential and a token secret given explicitly.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { E164Schema } from '../shared/domain/ids.js';
+
+/** Fake credentials for the simulator: the right shapes, obviously not a real account. */
+export const SIMULATED_TWILIO = {
+  accountSid: `AC${'0'.repeat(32)}`,
+  authToken: 'simulated-auth-token-not-a-secret',
+  apiKeySid: `SK${'0'.repeat(32)}`,
+  apiKeySecret: 'simulated-api-key-secret-not-a-secret',
+  twimlAppSid: `AP${'0'.repeat(32)}`,
+} as const;
+
+/** Signs demo access tokens in simulated mode only; twilio mode must be given its own. */
+export const DEMO_TOKEN_SECRET = 'frontdesk311-demo-token-secret-not-for-production';
+
+const TwilioCredentialsSchema = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
+  authToken: z.string().min(1),
+  apiKeySid: z.string().regex(/^SK[0-9a-fA-F]{32}$/),
+  apiKeySecret: z.string().min(1),
+  twimlAppSid: z.string().regex(/^AP[0-9a-fA-F]{32}$/),
+});
+
+export const ServerConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8311),
+    databaseUrl: z.string().min(1).optional(),
+    /** Put the tables in this PostgreSQL schema (tests use one per run). */
+    databaseSchema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/).optional(),
+    dataDir: z.string().min(1),
+    publicUrl: z
+      .url()
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    /** Honour X-Forwarded-Proto/Host when rebuilding the URL Twilio signed (behind a proxy). */
+    trustProxy: z.boolean().default(false),
+    telephony: z.enum(['simulated', 'twilio']).default('simulated'),
+    twilio: TwilioCredentialsSchema.partial().default({}),
+    transfer911Numbers: z.array(E164Schema).default(['+12155550911']),
+    mainNumber: E164Schema.default('+12155550311'),
+    /** How long an agent's softphone rings before the call goes back to the queue (<Dial timeout>). */
+    ringTimeoutSeconds: z.number().int().min(1).max(600).default(20),
+    seed: z
+      .union([z.object({ callers: z.number().int().min(0), cases: z.number().int().min(0) }), z.literal(false)])
+      .default({ callers: 2000, cases: 6000 }),
+    /** The demo generator's seed, so every fresh database gets the same callers. */
+    seedRandom: z.number().int().default(311),
+    tokenSecret: z.string().min(16).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.telephony !== 'twilio') return;
+    const missing = (Object.keys(TwilioCredentialsSchema.shape) as Array<keyof typeof SIMULATED_TWILIO>).filter(
+      (key) => !config.twilio[key],
+    );
+    if (missing.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['twilio'], message: `twilio telephony needs ${missing.join(', ')}` });
+    }
+    if (!config.tokenSecret) {
+      ctx.addIssue({ code: 'custom', path: ['tokenSecret'], message: 'twilio telephony needs FRONTDESK_TOKEN_SECRET' });
+    }
+  })
+  .transform((config) => ({
+    ...config,
+    twilio: { ...SIMULATED_TWILIO, ...stripUndefined(config.twilio) },
+    tokenSecret: config.tokenSecret ?? DEMO_TOKEN_SECRET,
+  }));
+
+export type ServerConfig = z.infer<typeof ServerConfigSchema>;
+export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Where the user's data goes by platform convention (PGlite files go in `<dataDir>/server-db`). */
+export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Frontdesk311');
+  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Frontdesk311');
+  return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'frontdesk311');
+}
+
+function numberFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return Number(value);
+}
+
+function listFrom(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function booleanFrom(value: string | undefined): boolean | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** Reads FRONTDESK_*, DATABASE_URL and TWILIO_* variables; throws a ZodError naming bad ones. */
+export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  const seedCallers = numberFrom(env.FRONTDESK_SEED_CALLERS);
+  const seedCases = numberFrom(env.FRONTDESK_SEED_CASES);
+  const seedOff = /^(0|false|off|no)$/i.test(env.FRONTDESK_SEED ?? '');
+  const input: ServerConfigInput = {
+    host: env.FRONTDESK_SERVER_HOST || undefined,
+    port: numberFrom(env.FRONTDESK_SERVER_PORT),
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.FRONTDESK_DATABASE_SCHEMA || undefined,
+    dataDir: env.FRONTDESK_DATA_DIR || defaultDataDir(env),
+    publicUrl: env.FRONTDESK_PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    trustProxy: booleanFrom(env.FRONTDESK_TRUST_PROXY),
+    telephony: (env.FRONTDESK_TELEPHONY || undefined) as ServerConfigInput['telephony'],
+    twilio: {
+      accountSid: env.TWILIO_ACCOUNT_SID || undefined,
+      authToken: env.TWILIO_AUTH_TOKEN || undefined,
+      apiKeySid: env.TWILIO_API_KEY_SID || undefined,
+      apiKeySecret: env.TWILIO_API_KEY_SECRET || undefined,
+      twimlAppSid: env.TWILIO_TWIML_APP_SID || undefined,
+    },
+    transfer911Numbers: listFrom(env.FRONTDESK_911_TRANSFER_NUMBERS),
+    mainNumber: env.FRONTDESK_MAIN_NUMBER || undefined,
+    ringTimeoutSeconds: numberFrom(env.FRONTDESK_RING_TIMEOUT_SECONDS),
+    seed: seedOff
+      ? false
+      : seedCallers === undefined && seedCases === undefined
+        ? undefined
+        : { callers: seedCallers ?? 2000, cases: seedCases ?? 6000 },
+    seedRandom: numberFrom(env.FRONTDESK_SEED_RANDOM),
+    tokenSecret: env.FRONTDESK_TOKEN_SECRET || undefined,
+    logLevel: (env.FRONTDESK_LOG_LEVEL || undefined) as ServerConfigInput['logLevel'],
+  };
+  return ServerConfigSchema.parse(input);
+}

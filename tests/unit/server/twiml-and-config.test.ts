@@ -1,0 +1,124 @@
+// The TwiML the server writes and the simulator reads back, and configuration from env vars.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { defaultDataDir, DEMO_TOKEN_SECRET, loadServerConfig, SIMULATED_TWILIO } from '../../../server/config.js';
+import { parseTwiml } from '../../../server/telephony/sim-twiml.js';
+import { dialAgentTwiml, enqueueTwiml, hangupTwiml } from '../../../server/telephony/twiml.js';
+
+describe('TwiML', () => {
+  it('dials an agent client with the call facts as parameters, and reads back the same', () => {
+    const xml = dialAgentTwiml({
+      agentId: 'demo-triage',
+      callId: '018e3b1a-0000-7000-8000-000000000001',
+      queue: 'triage',
+      is911Transfer: true,
+      receivedAt: '2026-11-25T10:00:00.000Z',
+      ringTimeoutSeconds: 20,
+    });
+    expect(xml).toContain(
+      '<Dial answerOnBridge="true" timeout="20" action="/twilio/dial-result">' +
+        '<Client statusCallback="/twilio/status" statusCallbackEvent="initiated ringing answered completed">' +
+        '<Identity>demo-triage</Identity>',
+    );
+    expect(parseTwiml(xml)).toEqual([
+      {
+        verb: 'Dial',
+        action: '/twilio/dial-result',
+        timeoutSeconds: 20,
+        clients: [
+          {
+            identity: 'demo-triage',
+            statusCallback: '/twilio/status',
+            statusCallbackEvents: ['initiated', 'ringing', 'answered', 'completed'],
+            params: {
+              callId: '018e3b1a-0000-7000-8000-000000000001',
+              queue: 'triage',
+              is911Transfer: 'true',
+              receivedAt: '2026-11-25T10:00:00.000Z',
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('says a hold message before enqueueing, and hangs up', () => {
+    const verbs = parseTwiml(enqueueTwiml('general'));
+    expect(verbs.map((verb) => verb.verb)).toEqual(['Say', 'Enqueue']);
+    expect(verbs[1]).toEqual({ verb: 'Enqueue', queue: 'general' });
+    expect(parseTwiml(hangupTwiml())).toEqual([{ verb: 'Hangup' }]);
+    expect(() => parseTwiml('<html></html>')).toThrow(/TwiML/);
+  });
+});
+
+describe('loadServerConfig', () => {
+  it('defaults to simulated telephony with fake credentials and the demo seed', () => {
+    const config = loadServerConfig({ HOME: '/home/agent' });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8311,
+      telephony: 'simulated',
+      transfer911Numbers: ['+12155550911'],
+      mainNumber: '+12155550311',
+      seed: { callers: 2000, cases: 6000 },
+      tokenSecret: DEMO_TOKEN_SECRET,
+      twilio: SIMULATED_TWILIO,
+      trustProxy: false,
+    });
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadServerConfig({
+      FRONTDESK_SERVER_HOST: '0.0.0.0',
+      FRONTDESK_SERVER_PORT: '0',
+      FRONTDESK_DATA_DIR: '/var/lib/fd',
+      DATABASE_URL: 'postgres://db/frontdesk',
+      FRONTDESK_PUBLIC_URL: 'https://311.example.org/',
+      FRONTDESK_TRUST_PROXY: 'true',
+      FRONTDESK_911_TRANSFER_NUMBERS: '+12155550911, +12155550912',
+      FRONTDESK_SEED_CALLERS: '10',
+      FRONTDESK_SEED_CASES: '20',
+      FRONTDESK_LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 0,
+      dataDir: '/var/lib/fd',
+      databaseUrl: 'postgres://db/frontdesk',
+      publicUrl: 'https://311.example.org',
+      trustProxy: true,
+      transfer911Numbers: ['+12155550911', '+12155550912'],
+      seed: { callers: 10, cases: 20 },
+      logLevel: 'warn',
+    });
+    expect(loadServerConfig({ HOME: '/h', FRONTDESK_SEED: 'off' }).seed).toBe(false);
+  });
+
+  it('requires real credentials and a token secret for twilio telephony', () => {
+    expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_TELEPHONY: 'twilio' })).toThrow(ZodError);
+    const config = loadServerConfig({
+      HOME: '/h',
+      FRONTDESK_TELEPHONY: 'twilio',
+      FRONTDESK_TOKEN_SECRET: 'a-long-enough-production-secret',
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_API_KEY_SID: `SK${'b'.repeat(32)}`,
+      TWILIO_API_KEY_SECRET: 'key-secret',
+      TWILIO_TWIML_APP_SID: `AP${'c'.repeat(32)}`,
+    });
+    expect(config.twilio.accountSid).toBe(`AC${'a'.repeat(32)}`);
+    expect(config.tokenSecret).toBe('a-long-enough-production-secret');
+    expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_911_TRANSFER_NUMBERS: '911' })).toThrow(ZodError);
+  });
+
+  it("puts data in the platform's user data directory", () => {
+    expect(defaultDataDir({ HOME: '/home/a' }, 'linux')).toBe(path.join('/home/a', '.local', 'share', 'frontdesk311'));
+    expect(defaultDataDir({ HOME: '/home/a', XDG_DATA_HOME: '/data' }, 'linux')).toBe(path.join('/data', 'frontdesk311'));
+    expect(defaultDataDir({ HOME: '/Users/a' }, 'darwin')).toBe(path.join('/Users/a', 'Library', 'Application Support', 'Frontdesk311'));
+    expect(defaultDataDir({ HOME: 'C:\\Users\\a', APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toBe(
+      path.join('C:\\Users\\a\\AppData\\Roaming', 'Frontdesk311'),
+    );
+  });
+});
