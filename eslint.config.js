@@ -20,7 +20,7 @@ const layer = (name, folders) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'bench/results/**', '.electron-native/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-results/**', 'bench/results/**', '.electron-native/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

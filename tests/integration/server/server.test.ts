@@ -165,8 +165,9 @@ describe.each(storeTargets())('central server on $kind', (target) => {
 
   it('sends calls to a 911-transfer number to the triage queue with a triage agent', async () => {
     const triageToken = await signIn(base, 'demo-triage');
-    await setState(base, calltakerToken, 'available');
+    // Both demo call-takers are triage-trained; the one idle longest gets the transfer.
     await setState(base, triageToken, 'available');
+    await setState(base, calltakerToken, 'available');
     const sid = CALL_SID(sidCounter++);
     const twiml = await (await signedPost('/twilio/voice', voiceParams(sid, '+12155559000', '+12155550911'))).text();
     expect(twiml).toContain('<Identity>demo-triage</Identity>');
@@ -175,6 +176,7 @@ describe.each(storeTargets())('central server on $kind', (target) => {
 
     // The SIP header marks a transfer arriving on the main number too.
     await setState(base, triageToken, 'offline');
+    await setState(base, calltakerToken, 'away');
     const sipSid = CALL_SID(sidCounter++);
     const sipTwiml = await (
       await signedPost('/twilio/voice', { ...voiceParams(sipSid, '+12155559000', '+12155550311'), 'SipHeader_X-Frontdesk-Transfer': '911' })

@@ -122,8 +122,9 @@ describe.each(storeTargets())('simulated Twilio on $kind', (target) => {
   });
 
   it('sends a 911 transfer to a triage agent with is911Transfer=true', async () => {
-    await onlineAgent('demo-calltaker');
+    // Both demo call-takers are triage-trained; the one idle longest gets the transfer.
     const triage = await onlineAgent('demo-triage');
+    await onlineAgent('demo-calltaker');
     const placed = await placeCall({ from: '+12155559000', transfer911: true });
     expect(placed.routedTo).toBe('demo-triage');
     const invite = await triage.waitFor('invite', (message) => message.callSid === placed.callSid);
