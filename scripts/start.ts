@@ -2,22 +2,22 @@
 // directory unless DATABASE_URL is set), then the agent desktop — the Electron window where the
 // Electron binary exists, else the desk host in web mode serving the same renderer in a browser.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const root = resolve(import.meta.dirname, '..');
 const children: ChildProcess[] = [];
 
+/** The Electron binary when its download happened, else null. Reads the package's path.txt
+ * rather than requiring `electron`, which would try (and here fail) to download it. */
 function electronBinary(): string | null {
-  try {
-    // The electron package exports the binary's path, and throws when the download was skipped.
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const packageDir = resolve(root, 'node_modules', 'electron');
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return resolve(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
+  const pathFile = resolve(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = resolve(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
 }
 
 /** Starts a child process, echoes its output with a prefix, resolves with the first line matching `ready`. */
@@ -65,7 +65,9 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error('the build failed; see above');
   }
 
-  const [, serverUrl] = await startChild('server', ['server/main.ts'], {}, /listening on (http:\/\/\S+)/);
+  // Request-by-request logs drown the desk's output; FRONTDESK_LOG_LEVEL=info brings them back.
+  const serverEnv = { FRONTDESK_LOG_LEVEL: process.env.FRONTDESK_LOG_LEVEL ?? 'warn' };
+  const [, serverUrl] = await startChild('server', ['server/main.ts'], serverEnv, /listening on (http:\/\/\S+)/);
   const env = { FRONTDESK_SERVER_URL: serverUrl };
 
   if (electron) {

@@ -8,18 +8,22 @@ function AgentStatus() {
   const controller = useDeskController();
   const agent = useDesk((state) => state.agent);
   const pending = useDesk((state) => state.agentStatePending);
+  // The server marks the agent on call when the call connects; until live agent events reach the
+  // desk, the softphone's own state is the quickest truth for this badge.
+  const onCall = useDesk((state) => state.callState === 'connecting' || state.callState === 'in_call' || state.callState === 'reconnecting');
   if (!agent) return <div className="status-item">Signing in…</div>;
   const away = agent.state === 'away';
+  const shownState = onCall ? 'on_call' : agent.state;
   return (
     <div className="status-item status-item--agent">
       <span className="agent-name">{agent.displayName}</span>
-      <span className={`pill pill--agent-${agent.state}`} data-testid="agent-state">
-        {AGENT_STATE_LABELS[agent.state]}
+      <span className={`pill pill--agent-${shownState}`} data-testid="agent-state">
+        {AGENT_STATE_LABELS[shownState]}
       </span>
       <button
         type="button"
         className="button button--quiet"
-        disabled={pending !== null || agent.state === 'on_call'}
+        disabled={pending !== null || shownState === 'on_call'}
         onClick={() => void controller.setAway(!away)}
       >
         {away ? 'Set available' : 'Set away'}

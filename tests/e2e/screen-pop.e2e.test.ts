@@ -42,6 +42,7 @@ describe('screen pop in web mode', () => {
 
     await page.getByTestId('accept-call').click();
     await expect.poll(() => page.getByTestId('call-state').textContent()).toBe('in_call');
+    expect(await page.getByTestId('agent-state').textContent()).toBe('On a call');
     await expect.poll(async () => {
       const rows = await stack.server.store.query<{ status: string }>('SELECT status FROM calls WHERE call_sid = $1', [call.callSid]);
       return rows[0]?.status;
