@@ -10,7 +10,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 async function main(): Promise<void> {
   const env = process.env;
-  const agentId = env.FRONTDESK_AGENT || 'demo-calltaker';
+  const agentId = env.FRONTDESK_AGENT_ID || 'demo-calltaker';
   const dataBase = env.FRONTDESK_DATA_DIR || path.join(os.homedir(), '.frontdesk311');
   const port = Number(env.FRONTDESK_HOST_PORT || 8312);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`FRONTDESK_HOST_PORT is not a port: ${env.FRONTDESK_HOST_PORT}`);
