@@ -13,13 +13,15 @@ import type { ServerContext } from './http/context.js';
 import { installErrorHandlers } from './http/errors.js';
 import { registerAgentRoutes, registerSignInRoute, requireSignedInAgent } from './routes/auth.js';
 import { registerSimulatorRoutes } from './routes/sim.js';
-import { registerSyncRoutes } from './routes/sync.js';
+import { registerPokeRoute, registerSyncRoutes } from './routes/sync.js';
 import { registerTwilioWebhooks, registerVoiceTokenRoute } from './routes/twilio.js';
 import { migrate } from './store/migrate.js';
 import { openPgStore } from './store/pg-store.js';
 import { openPgliteStore } from './store/pglite-store.js';
 import { seedDemoData, seedReferenceData } from './store/seed.js';
 import type { Store } from './store/store.js';
+import { InProcessChangeNotifier } from './sync/change-notifier.js';
+import { PokeHub } from './sync/poke.js';
 import { TwilioSimulator } from './telephony/twilio-simulator.js';
 
 export { loadServerConfig, ServerConfigSchema, type ServerConfig, type ServerConfigInput } from './config.js';
@@ -62,7 +64,7 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
   app.decorateRequest('agentId', null);
   installErrorHandlers(app);
   await app.register(formbody);
-  if (context.simulator) await app.register(websocket);
+  await app.register(websocket);
 
   app.get('/health', async (): Promise<z.infer<typeof HealthSchema>> => ({
     ok: true,
@@ -71,6 +73,7 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
   }));
   registerSignInRoute(app, context);
   registerTwilioWebhooks(app, context);
+  registerPokeRoute(app, context);
   if (context.simulator) registerSimulatorRoutes(app, context.simulator);
   await app.register(async (scope) => {
     requireSignedInAgent(scope, context);
@@ -84,9 +87,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const store = await prepareStore(config);
   let listeningUrl: string | null = null;
   const publicUrl = (): string => config.publicUrl ?? listeningUrl ?? urlFor(config.host, config.port);
-  const context: ServerContext = { config, store, publicUrl, simulator: null, version: VERSION };
-
   const app = Fastify({ logger: { level: config.logLevel } });
+  const notifier = new InProcessChangeNotifier();
+  const pokeHub = new PokeHub(store, notifier, { onError: (error) => app.log.warn({ err: error }, 'poke failed') });
+  const context: ServerContext = { config, store, publicUrl, simulator: null, version: VERSION, notifier, pokeHub };
+
   try {
     if (config.telephony === 'simulated') {
       context.simulator = new TwilioSimulator({
@@ -100,6 +105,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await configureApp(app, context);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    pokeHub.close();
+    await notifier.close();
     await store.close().catch(() => undefined);
     throw error;
   }
@@ -112,7 +119,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close: () => {
       closing ??= (async () => {
         await context.simulator?.close();
+        pokeHub.close();
         await app.close();
+        await notifier.close();
         await store.close();
       })();
       return closing;

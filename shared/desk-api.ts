@@ -3,7 +3,11 @@
 // every message is validated with these schemas where it arrives.
 import { z } from 'zod';
 import { AgentSchema, AgentStateSchema } from './domain/agent.js';
+import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
 import { CallerSchema } from './domain/caller.js';
+import { ServiceRequestChannelSchema, ServiceRequestStatusSchema } from './domain/service-request.js';
+import { ServiceTypeSchema } from './domain/service-type.js';
+import { CaseEditChangesSchema, MutationResultSchema } from './mutations.js';
 import { ServiceRequestSchema } from './domain/service-request.js';
 import { DeskErrorSchema } from './errors.js';
 
@@ -55,8 +59,66 @@ export const SyncStatusSchema = z.object({
     serviceRequests: z.number().int().nonnegative(),
   }),
   lastError: DeskErrorSchema.nullable(),
+  /** Outbox mutations not yet confirmed by the server. */
+  pendingMutations: z.number().int().nonnegative().default(0),
+  /** Mutations the server refused, kept until the agent has seen them. */
+  rejectedMutations: z.number().int().nonnegative().default(0),
+  openConflicts: z.number().int().nonnegative().default(0),
+  /** While a pull pages through a backlog (the first sync of an empty cache above all). */
+  progress: z
+    .object({
+      rows: z.number().int().nonnegative(),
+      totalRows: z.number().int().nonnegative(),
+      rowsPerSecond: z.number().nonnegative(),
+      secondsLeft: z.number().nonnegative().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
+
+/** A mutation waiting in, or refused from, the outbox. */
+export const OutboxEntrySchema = z.object({
+  mutationId: z.number().int().positive(),
+  name: z.string(),
+  /** What it did, in words: "Status of P-7K3Q-9XH2 → closed". */
+  summary: z.string(),
+  createdAt: z.string(),
+  state: z.enum(['pending', 'rejected']),
+  error: DeskErrorSchema.nullable(),
+});
+export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+
+export const CaseDetailSchema = z.object({
+  serviceRequest: CaseSummarySchema,
+  notes: z.array(CaseNoteSchema),
+  conflicts: z.array(CaseConflictSchema),
+  /** Local changes to this case not yet confirmed by the server. */
+  pending: z.array(OutboxEntrySchema),
+});
+export type CaseDetail = z.infer<typeof CaseDetailSchema>;
+
+const Coordinates = { lat: z.number().min(-90).max(90).nullable(), lon: z.number().min(-180).max(180).nullable() };
+
+export const NewCaseParamsSchema = z.object({
+  callerId: z.uuid().nullable(),
+  serviceTypeCode: z.string().min(1),
+  channel: ServiceRequestChannelSchema.default('phone'),
+  description: z.string().max(4000),
+  address: z.string().max(300).nullable(),
+  zipcode: z.string().regex(/^\d{5}$/).nullable().default(null),
+  ...Coordinates,
+}).strict();
+
+export const NewCallerParamsSchema = z.object({
+  name: z.string().min(1).max(200),
+  phones: z.array(z.string().min(1).max(64)).min(1).max(10),
+  email: z.email().nullable().default(null),
+  address: z.string().max(300).nullable().default(null),
+  zipcode: z.string().regex(/^\d{5}$/).nullable().default(null),
+  ...Coordinates,
+  preferredLanguage: z.string().min(2).max(35).default('en'),
+}).strict();
 
 export const VoiceTokenSchema = z.object({
   identity: z.string(),
@@ -74,6 +136,23 @@ export const DeskMethods = {
   syncNow: { params: Empty, result: SyncStatusSchema },
   setAgentState: { params: z.object({ state: AgentStateSchema }).strict(), result: AgentSchema },
   getVoiceToken: { params: Empty, result: VoiceTokenSchema },
+  listServiceTypes: { params: Empty, result: z.array(ServiceTypeSchema) },
+  createCaller: { params: NewCallerParamsSchema, result: CallerSchema },
+  createCase: { params: NewCaseParamsSchema, result: CaseSummarySchema },
+  getCase: { params: z.object({ caseId: z.uuid() }).strict(), result: CaseDetailSchema },
+  /** By official or provisional reference (exact), or words of the description/address. */
+  searchCases: { params: z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(), result: z.array(CaseSummarySchema) },
+  editCase: {
+    params: z.object({ caseId: z.uuid(), changes: CaseEditChangesSchema }).strict(),
+    result: CaseSummarySchema,
+  },
+  changeCaseStatus: { params: z.object({ caseId: z.uuid(), status: ServiceRequestStatusSchema }).strict(), result: CaseSummarySchema },
+  linkCaller: { params: z.object({ caseId: z.uuid(), callerId: z.uuid().nullable() }).strict(), result: CaseSummarySchema },
+  addCaseNote: { params: z.object({ caseId: z.uuid(), text: z.string().min(1).max(4000) }).strict(), result: CaseNoteSchema },
+  resolveConflict: { params: z.object({ conflictId: z.uuid(), resolution: z.enum(['keep', 'take_losing']) }).strict(), result: CaseConflictSchema },
+  listOutbox: { params: Empty, result: z.array(OutboxEntrySchema) },
+  /** The agent has read a rejection; the entry leaves the outbox (its reason stays in the log). */
+  acknowledgeRejection: { params: z.object({ mutationId: z.number().int().positive() }).strict(), result: z.object({ ok: z.literal(true) }) },
 } as const;
 
 export type DeskMethodName = keyof typeof DeskMethods;
@@ -82,6 +161,10 @@ export const DESK_METHOD_NAMES = Object.keys(DeskMethods) as DeskMethodName[];
 export const DeskEvents = {
   syncStatus: SyncStatusSchema,
   agentChanged: AgentSchema,
+  /** Cases changed locally or by a pull; the renderer refreshes what it shows of them. */
+  casesChanged: z.object({ caseIds: z.array(z.string()) }),
+  /** The server answered a push: rejections and conflicts the agent must see. */
+  mutationResults: z.array(MutationResultSchema),
 } as const;
 export type DeskEventName = keyof typeof DeskEvents;
 export const DESK_EVENT_NAMES = Object.keys(DeskEvents) as DeskEventName[];

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   SERVER_UNREACHABLE: 'The central server could not be reached.',
   SERVER_ERROR: 'The central server answered with an error.',
   SYNC_PROTOCOL_MISMATCH: 'The central server speaks another sync protocol version.',
+  SYNC_OUT_OF_ORDER: 'A pushed mutation skipped ids the server has not received; push again from the first unconfirmed one.',
   CACHE_TOO_NEW: 'The local cache was written by a newer version of Frontdesk311.',
   CACHE_CORRUPT: 'The local cache file is unreadable.',
   DATABASE_TOO_NEW: 'The central database was migrated by a newer version of Frontdesk311.',

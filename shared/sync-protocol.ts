@@ -1,10 +1,12 @@
-// The sync protocol between desk hosts and the central server, as versioned data. The pull half
-// is used today; push (the outbox) grows on the same envelope.
+// The sync protocol between desk hosts and the central server, as versioned data: push sends the
+// outbox's mutations, pull returns the change log after a cursor, a poke says "pull now".
 import { z } from 'zod';
+import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
 import { CallerSchema } from './domain/caller.js';
 import { NeighborhoodSchema } from './domain/neighborhood.js';
 import { ServiceRequestSchema } from './domain/service-request.js';
 import { ServiceTypeSchema } from './domain/service-type.js';
+import { MutationResultSchema, MutationSchema } from './mutations.js';
 
 /** Bump when a message changes shape; the server refuses what it cannot speak. */
 export const SYNC_PROTOCOL_VERSION = 1;
@@ -19,6 +21,8 @@ export const SyncedEntities = {
   neighborhood: NeighborhoodSchema,
   caller: CallerSchema,
   service_request: ServiceRequestSchema,
+  case_note: CaseNoteSchema,
+  case_conflict: CaseConflictSchema,
 } as const;
 export type SyncedEntity = keyof typeof SyncedEntities;
 export const SyncedEntitySchema = z.enum(Object.keys(SyncedEntities) as [SyncedEntity, ...SyncedEntity[]]);
@@ -54,7 +58,8 @@ export type PullRequest = z.input<typeof PullRequestSchema>;
 export const PullResponseSchema = z.object({
   protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
   cursor: z.number().int().nonnegative(),
-  /** Last mutation of this client the server applied (0 until push exists). */
+  /** Last mutation of this client the server has processed (applied or rejected); the host
+   * drops outbox entries up to it and replays the rest on top of the pulled rows. */
   lastMutationId: z.number().int().nonnegative(),
   hasMore: z.boolean(),
   /** Upper bound of the log at the time of the pull, so a first sync can show progress. */
@@ -67,3 +72,25 @@ export type PullResponse = z.infer<typeof PullResponseSchema>;
 export function parseSyncedRow<E extends SyncedEntity>(entity: E, row: unknown): z.infer<(typeof SyncedEntities)[E]> {
   return SyncedEntities[entity].parse(row) as z.infer<(typeof SyncedEntities)[E]>;
 }
+
+export const PushRequestSchema = z.object({
+  protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
+  schemaVersion: z.number().int().positive(),
+  clientId: ClientIdSchema,
+  /** In id order; ids the server has already processed are answered from its record, not re-applied. */
+  mutations: z.array(MutationSchema).min(1).max(500),
+});
+export type PushRequest = z.input<typeof PushRequestSchema>;
+
+export const PushResponseSchema = z.object({
+  protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
+  lastMutationId: z.number().int().nonnegative(),
+  /** One result per pushed mutation, in the same order. */
+  results: z.array(MutationResultSchema),
+});
+export type PushResponse = z.infer<typeof PushResponseSchema>;
+
+/** WebSocket path where the server pokes hosts to pull; messages are `PokeMessage`s. */
+export const SYNC_POKE_PATH = '/sync/poke';
+export const PokeMessageSchema = z.object({ type: z.literal('poke'), headVersion: z.number().int().nonnegative() });
+export type PokeMessage = z.infer<typeof PokeMessageSchema>;

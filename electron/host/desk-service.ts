@@ -1,9 +1,10 @@
-// The host's implementation of DeskApi: session facts, the screen pop, sync status, and the few
-// calls that go to the server (agent state, voice token). Transports reach it through
-// `handleDeskCall`, re-exported here.
+// The host's implementation of DeskApi: session facts, the screen pop, sync status, the few
+// calls that go to the server (agent state, voice token), and the case methods from
+// cases/case-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
 import type { DeskApi, DeskClient, DeskResult, SessionInfo } from '../../shared/desk-api.js';
 import type { Agent } from '../../shared/domain/agent.js';
 import type { CallerLookup } from './callers/lookup.js';
+import type { CaseDeskMethods } from './cases/case-desk.js';
 import type { DeskEventHub } from './desk-events.js';
 import type { ServerSession } from './sync/server-session.js';
 import type { SyncLoop } from './sync/sync-loop.js';
@@ -21,6 +22,7 @@ export interface DeskServiceParts {
   telephony: Telephony;
   session: ServerSession;
   lookup: CallerLookup;
+  cases: CaseDeskMethods;
   loop: SyncLoop;
   events: DeskEventHub;
   /** The agent from the last sign-in on this install, so the desk can open while offline. */
@@ -31,6 +33,7 @@ export function createDeskService(parts: DeskServiceParts): DeskService {
   const { session, loop, events } = parts;
 
   const api: DeskApi = {
+    ...parts.cases,
     async getSession() {
       const agent = session.agent ?? parts.lastKnownAgent() ?? (await session.ensureSignedIn());
       return { agent, serverUrl: parts.serverUrl, telephony: parts.telephony, clientId: parts.clientId };

@@ -9,14 +9,20 @@ import { DeskFailure, deskError } from '../../shared/errors.js';
 import { ClientIdSchema } from '../../shared/sync-protocol.js';
 import { ensureClientId, readMeta, writeMeta } from './cache/meta.js';
 import { moveCorruptCacheAside, openCache, type CacheDatabase } from './cache/open-cache.js';
-import { countCachedRows, readSyncState, resetIfSyncSchemaChanged } from './cache/sync-state.js';
+import { readOutboxForRescue, restoreRescuedOutbox } from './cache/rescue-outbox.js';
+import { countCachedRows, countLocal, readSyncState, resetIfSyncSchemaChanged } from './cache/sync-state.js';
 import { createCallerLookup } from './callers/lookup.js';
+import { createCaseDesk } from './cases/case-desk.js';
+import { createCaseQueries } from './cases/case-queries.js';
 import { DeskEventHub } from './desk-events.js';
 import { createDeskService, type DeskService, type Telephony } from './desk-service.js';
 import { stderrLog, type HostLog } from './host-log.js';
-import { createPullWork } from './sync/pull-work.js';
+import { Outbox } from './outbox/outbox.js';
+import { PokeSocket } from './sync/poke-socket.js';
 import { ServerSession } from './sync/server-session.js';
 import { SyncLoop, systemTimers, type SyncTimers } from './sync/sync-loop.js';
+import { createSyncWork } from './sync/sync-work.js';
+import { DEFAULT_CLOSED_CASE_DAYS } from './sync/window.js';
 import { createInProcessDeskClient } from './transports/in-process.js';
 import { startDeskWebServer, type DeskWebServer } from './transports/web-server.js';
 
@@ -30,6 +36,12 @@ export interface HostOptions {
   web?: { port: number; host?: string; rendererDir: string; allowedOrigins?: string[] };
   sqliteNativeBinding?: string;
   pullIntervalMs?: number;
+  /** Closed cases are kept this many days after closing (open ones always). */
+  closedCaseDays?: number;
+  /** Rows asked for per pull page (the server caps it at 10,000). */
+  pullPageSize?: number;
+  /** Listen for the server's pokes over WebSocket (default true). */
+  pokes?: boolean;
   now?: () => Date;
   /** 'simulated' unless the deployment uses real Twilio. */
   telephony?: Telephony;
@@ -46,6 +58,8 @@ export interface RunningHost {
   cachePath: string;
   /** Where an unreadable cache was moved at start, if it was. */
   cacheMovedAside: string | null;
+  /** Unsent mutations carried over from an unreadable cache. */
+  mutationsRescued: number;
   syncOnce(): Promise<SyncStatus>;
   close(): Promise<void>;
 }
@@ -58,7 +72,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   fs.mkdirSync(options.dataDir, { recursive: true });
   const cachePath = path.join(options.dataDir, CACHE_FILE_NAME);
-  const { db, movedAside } = openOrRecoverCache(cachePath, options.sqliteNativeBinding, now, log);
+  const { db, movedAside, rescued } = openOrRecoverCache(cachePath, options.sqliteNativeBinding, now, log);
 
   try {
     if (resetIfSyncSchemaChanged(db)) log('info', 'The cache was written under another sync schema; pulling everything again.');
@@ -78,8 +92,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
 
     const stored = readSyncState(db);
+    const outbox = new Outbox(db, options.agentId);
+    const pokes = options.pokes === false
+      ? undefined
+      : new PokeSocket({ serverUrl: options.serverUrl, token: () => session.token, onPoke: () => loop.poke(), log });
     const loop = new SyncLoop(
-      createPullWork({ db, session, clientId, now }),
+      createSyncWork({
+        db, session, outbox, clientId, now,
+        pageLimit: options.pullPageSize,
+        closedCaseDays: options.closedCaseDays ?? DEFAULT_CLOSED_CASE_DAYS,
+        onResults: (results) => events.emit('mutationResults', results),
+        onCasesChanged: (caseIds) => events.emit('casesChanged', { caseIds }),
+      }),
       {
         connection: 'syncing',
         lastSyncedAt: stored.lastSyncedAt,
@@ -88,8 +112,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         headVersion: stored.headVersion,
         rowsInCache: countCachedRows(db),
         lastError: null,
+        ...countLocal(db),
+        progress: null,
       },
-      { pullIntervalMs: options.pullIntervalMs ?? 5_000, timers },
+      { pullIntervalMs: options.pullIntervalMs ?? 5_000, timers, pokes },
     );
     let previousConnection = loop.getStatus().connection;
     loop.onStatus((status) => {
@@ -100,7 +126,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       events.emit('syncStatus', status);
     });
     if (movedAside) {
-      loop.reportError(deskError('CACHE_CORRUPT', `The local cache was unreadable and was moved aside to ${path.basename(movedAside)}; pulling a fresh copy.`));
+      const kept = rescued > 0 ? ` ${rescued} unsent change(s) were recovered from it and will be sent.` : '';
+      loop.reportError(deskError('CACHE_CORRUPT', `The local cache was unreadable and was moved aside to ${path.basename(movedAside)}; pulling a fresh copy.${kept}`));
     }
 
     const service = createDeskService({
@@ -109,6 +136,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       telephony: options.telephony ?? 'simulated',
       session,
       lookup: createCallerLookup(db),
+      cases: createCaseDesk({
+        outbox,
+        queries: createCaseQueries(db),
+        now,
+        changed: (caseIds) => {
+          loop.updateLocal(countLocal(db));
+          if (caseIds.length > 0) events.emit('casesChanged', { caseIds });
+          loop.poke();
+        },
+        log: (message) => log('info', message),
+      }),
       loop,
       events,
       lastKnownAgent: () => lastAgent,
@@ -132,6 +170,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       webUrl: web?.url ?? null,
       cachePath,
       cacheMovedAside: movedAside,
+      mutationsRescued: rescued,
       syncOnce: () => loop.syncNow(),
       close() {
         closing ??= (async () => {
@@ -166,15 +205,25 @@ function openOrRecoverCache(
   nativeBinding: string | undefined,
   now: () => Date,
   log: HostLog,
-): { db: CacheDatabase; movedAside: string | null } {
+): { db: CacheDatabase; movedAside: string | null; rescued: number } {
   const openOptions = nativeBinding ? { nativeBinding } : {};
   try {
-    return { db: openCache(cachePath, openOptions), movedAside: null };
+    return { db: openCache(cachePath, openOptions), movedAside: null, rescued: 0 };
   } catch (error) {
     if (!(error instanceof DeskFailure) || error.code !== 'CACHE_CORRUPT') throw error;
+    const outbox = readOutboxForRescue(cachePath, nativeBinding);
     const movedAside = moveCorruptCacheAside(cachePath, now());
     log('warn', `${error.message} Moved it aside to ${movedAside} and starting a fresh cache.`);
-    return { db: openCache(cachePath, openOptions), movedAside };
+    const db = openCache(cachePath, openOptions);
+    let rescued = 0;
+    try {
+      if (outbox) rescued = restoreRescuedOutbox(db, outbox);
+    } catch (restoreError) {
+      db.close();
+      throw restoreError;
+    }
+    if (outbox) log('warn', `Recovered ${rescued} unsent change(s) of client ${outbox.clientId} from the unreadable cache.`);
+    return { db, movedAside, rescued };
   }
 }
 

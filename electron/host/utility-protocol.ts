@@ -10,6 +10,7 @@ export const HostStartOptionsSchema = z.object({
   clientId: z.string().optional(),
   sqliteNativeBinding: z.string().optional(),
   pullIntervalMs: z.number().int().positive().optional(),
+  closedCaseDays: z.number().int().nonnegative().optional(),
   telephony: z.enum(['simulated', 'twilio']).optional(),
 });
 

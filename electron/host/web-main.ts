@@ -15,12 +15,17 @@ async function main(): Promise<void> {
   const port = Number(env.FRONTDESK_HOST_PORT || 8312);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`FRONTDESK_HOST_PORT is not a port: ${env.FRONTDESK_HOST_PORT}`);
   const telephony = env.FRONTDESK_TELEPHONY === 'twilio' ? 'twilio' : 'simulated';
+  const closedCaseDays = env.FRONTDESK_CLOSED_CASE_DAYS ? Number(env.FRONTDESK_CLOSED_CASE_DAYS) : undefined;
+  if (closedCaseDays !== undefined && !(Number.isInteger(closedCaseDays) && closedCaseDays >= 0)) {
+    throw new Error(`FRONTDESK_CLOSED_CASE_DAYS is not a number of days: ${env.FRONTDESK_CLOSED_CASE_DAYS}`);
+  }
 
   const host = await startHost({
     serverUrl: env.FRONTDESK_SERVER_URL || 'http://127.0.0.1:8311',
     dataDir: path.join(dataBase, 'desk', agentId),
     agentId,
     telephony,
+    closedCaseDays,
     web: { port, rendererDir: path.resolve(repoRoot, env.FRONTDESK_RENDERER_DIR || path.join('dist', 'renderer')) },
   });
   process.stdout.write(`Frontdesk311 desk (web mode) at ${host.webUrl}\n`);

@@ -14,10 +14,24 @@ const METHODS: { readonly [M in DeskMethodName]: true } = {
   syncNow: true,
   setAgentState: true,
   getVoiceToken: true,
+  listServiceTypes: true,
+  createCaller: true,
+  createCase: true,
+  getCase: true,
+  searchCases: true,
+  editCase: true,
+  changeCaseStatus: true,
+  linkCaller: true,
+  addCaseNote: true,
+  resolveConflict: true,
+  listOutbox: true,
+  acknowledgeRejection: true,
 };
 const EVENTS: { readonly [E in DeskEventName]: true } = {
   syncStatus: true,
   agentChanged: true,
+  casesChanged: true,
+  mutationResults: true,
 };
 
 export const IPC_METHOD_NAMES = Object.keys(METHODS) as DeskMethodName[];

@@ -35,6 +35,18 @@ const deskBridge: DeskClient = {
   syncNow: invoker('syncNow'),
   setAgentState: invoker('setAgentState'),
   getVoiceToken: invoker('getVoiceToken'),
+  listServiceTypes: invoker('listServiceTypes'),
+  createCaller: invoker('createCaller'),
+  createCase: invoker('createCase'),
+  getCase: invoker('getCase'),
+  searchCases: invoker('searchCases'),
+  editCase: invoker('editCase'),
+  changeCaseStatus: invoker('changeCaseStatus'),
+  linkCaller: invoker('linkCaller'),
+  addCaseNote: invoker('addCaseNote'),
+  resolveConflict: invoker('resolveConflict'),
+  listOutbox: invoker('listOutbox'),
+  acknowledgeRejection: invoker('acknowledgeRejection'),
   on: subscribe as DeskClient['on'],
 };
 

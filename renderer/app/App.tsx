@@ -1,7 +1,13 @@
-// The desk's frame: status bar, notices, and the call panel; keyboard shortcuts live here so they
-// work wherever focus is (except in a text field).
+// The desk's frame: status bar, first-sync progress, notices, the call panel with case intake, and
+// the case detail and outbox panels; keyboard shortcuts live here so they work wherever focus is
+// (except in a text field).
 import { CallPanel } from '../call/CallPanel.js';
+import { CaseDetailPanel } from '../cases/CaseDetailPanel.js';
+import { CaseIntakePanel } from '../cases/CaseIntakePanel.js';
 import { useDesk } from '../stores/desk-store.js';
+import { OutboxPanel } from '../sync/OutboxPanel.js';
+import { SyncProgressBar } from '../sync/SyncProgressBar.js';
+import { SyncToast } from '../sync/SyncToast.js';
 import type { DeskController } from './controller.js';
 import { DeskControllerContext } from './controller-context.js';
 import { Notice } from './Notice.js';
@@ -23,7 +29,14 @@ function Workspace() {
     );
   }
   if (!session) return <div className="boot">Starting the desk…</div>;
-  return <CallPanel />;
+  return (
+    <>
+      <CallPanel />
+      <CaseIntakePanel />
+      <CaseDetailPanel />
+      <OutboxPanel />
+    </>
+  );
 }
 
 export function App({ controller }: { controller: DeskController }) {
@@ -32,10 +45,12 @@ export function App({ controller }: { controller: DeskController }) {
     <DeskControllerContext.Provider value={controller}>
       <div className="app">
         <StatusBar />
+        <SyncProgressBar />
         <Notice />
         <main className="workspace">
           <Workspace />
         </main>
+        <SyncToast />
       </div>
     </DeskControllerContext.Provider>
   );

@@ -1,6 +1,10 @@
 // The strip across the top: who is signed in and whether they take calls, the softphone's
-// registration, the sync link to the central server, and how much the local cache holds.
+// registration, the case search, the sync link to the central server with the outbox counts, and
+// how much the local cache holds.
+import { CaseSearch } from '../cases/CaseSearch.js';
 import { useDesk } from '../stores/desk-store.js';
+import { SyncCounts } from '../sync/SyncCounts.js';
+import { connectionView } from '../sync/sync-view.js';
 import { useDeskController } from './controller-context.js';
 import { AGENT_STATE_LABELS, formatClock, formatCount } from './format.js';
 
@@ -49,33 +53,20 @@ function SyncStatusView() {
   const status = useDesk((state) => state.syncStatus);
   const requested = useDesk((state) => state.syncRequested);
   const deskLink = useDesk((state) => state.deskLink);
-  let text: string;
-  let tone: 'good' | 'wait' | 'bad';
-  if (deskLink === 'closed') {
-    text = 'Desk host unreachable';
-    tone = 'bad';
-  } else if (!status) {
-    text = 'Sync: checking…';
-    tone = 'wait';
-  } else if (status.connection === 'syncing' || requested) {
-    text = 'Syncing…';
-    tone = 'wait';
-  } else if (status.connection === 'offline') {
-    text = status.offlineSince ? `Offline since ${formatClock(status.offlineSince)}` : 'Offline';
-    tone = 'bad';
-  } else {
-    text = status.lastSyncedAt ? `Online · synced ${formatClock(status.lastSyncedAt)}` : 'Online';
-    tone = 'good';
-  }
+  const view = connectionView(status, deskLink, requested);
   return (
-    <div className="status-item" data-testid="sync-status">
-      <span className={`dot dot--${tone}`} aria-hidden="true" />
-      <span>{text}</span>
+    <div className="status-item">
+      <span className="status-item" data-testid="sync-status" aria-live="polite">
+        <span className={`dot dot--${view.tone}`} aria-hidden="true" />
+        <span>{view.text}</span>
+      </span>
       {status && (
         <span className="status-muted" title="Rows in the local cache">
+          {status.lastSyncedAt ? `synced ${formatClock(status.lastSyncedAt)} · ` : ''}
           {formatCount(status.rowsInCache.callers)} callers · {formatCount(status.rowsInCache.serviceRequests)} cases
         </span>
       )}
+      <SyncCounts />
       <button type="button" className="button button--quiet" disabled={requested || deskLink === 'closed'} onClick={() => void controller.syncNow()}>
         Sync now
       </button>
@@ -89,6 +80,7 @@ export function StatusBar() {
       <div className="brand">
         Frontdesk<span>311</span>
       </div>
+      <CaseSearch />
       <AgentStatus />
       <SoftphoneStatus />
       <SyncStatusView />

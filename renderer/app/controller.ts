@@ -4,6 +4,7 @@ import type { DeskClient, SessionInfo } from '../../shared/desk-api.js';
 import type { AgentState } from '../../shared/domain/agent.js';
 import type { IncomingCall } from '../../shared/domain/call.js';
 import { toDeskError } from '../../shared/errors.js';
+import { CaseDesk } from '../cases/case-desk.js';
 import { isWebSocketDeskClient } from '../desk/get-desk-client.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { Softphone } from '../softphone/softphone.js';
@@ -20,6 +21,8 @@ export type DeskControllerOptions = {
 };
 
 export class DeskController {
+  /** Case intake, the case detail, case search and the outbox. */
+  readonly cases: CaseDesk;
   private softphone: Softphone | null = null;
   private readonly subscriptions: Array<() => void> = [];
   private readonly paintedPops = new Set<string>();
@@ -31,6 +34,7 @@ export class DeskController {
   constructor(private readonly options: DeskControllerOptions) {
     this.log = options.log ?? createLogger('desk');
     this.now = options.now ?? (() => performance.now());
+    this.cases = new CaseDesk(options.desk, options.store, createLogger('cases'));
   }
 
   private get state() {
@@ -43,6 +47,7 @@ export class DeskController {
     this.subscriptions.push(
       desk.on('syncStatus', (status) => this.state.syncStatusReceived(status)),
       desk.on('agentChanged', (agent) => this.state.agentChanged(agent)),
+      ...this.cases.subscribe(),
     );
     this.watchDeskLink();
 
@@ -58,6 +63,7 @@ export class DeskController {
     this.state.sessionLoaded(session);
     milestone('desk-ready', { agentId: session.agent.id, telephony: session.telephony });
     void this.refreshSyncStatus();
+    void this.cases.loadServiceTypes();
 
     await this.requestAgentState('available');
     if (this.stopped) return;
@@ -66,6 +72,7 @@ export class DeskController {
 
   stop(): void {
     this.stopped = true;
+    this.cases.stop();
     for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     this.softphone?.destroy();
     this.softphone = null;
@@ -225,5 +232,6 @@ export class DeskController {
       this.log.warn('could not refresh the session after reconnecting', toDeskError(error));
     }
     await this.refreshSyncStatus();
+    await this.cases.refreshVisible();
   }
 }

@@ -1,10 +1,15 @@
 // One known caller: name in large type, phones, address and neighborhood, open case count, their
-// cases, and open requests near their address (often the reason for the call).
+// cases, and open requests near their address (often the reason for the call); New case starts an
+// intake for them.
 import type { CallerRecord } from '../../shared/desk-api.js';
 import { formatPhoneForDisplay } from '../../shared/phone.js';
+import { useDeskController } from '../app/controller-context.js';
+import { useDesk } from '../stores/desk-store.js';
 import { CaseTable } from './CaseTable.js';
 
 export function CallerCard({ record }: { record: CallerRecord }) {
+  const controller = useDeskController();
+  const callSid = useDesk((state) => state.currentCall?.callSid ?? null);
   const { caller } = record;
   return (
     <article className="caller-card" data-testid="caller-card">
@@ -15,6 +20,14 @@ export function CallerCard({ record }: { record: CallerRecord }) {
         <span className={`pill ${record.openCaseCount > 0 ? 'pill--open' : 'pill--none'}`} data-testid="open-case-count">
           {record.openCaseCount} open {record.openCaseCount === 1 ? 'case' : 'cases'}
         </span>
+        <button
+          type="button"
+          className="button button--quiet caller-card__new-case"
+          data-testid="new-case-button"
+          onClick={() => controller.cases.startIntake(callSid, { id: caller.id, name: caller.name, address: caller.address, zipcode: caller.zipcode })}
+        >
+          New case
+        </button>
       </header>
       <dl className="caller-facts">
         <div>

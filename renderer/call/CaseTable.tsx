@@ -1,5 +1,7 @@
-// A compact table of service requests: reference, service type, status, date and address.
+// A compact table of service requests: reference, service type, status, date and address. A row
+// opens the case detail (the reference is a button, so the keyboard gets there too).
 import type { CaseSummary } from '../../shared/desk-api.js';
+import { useDeskController } from '../app/controller-context.js';
 import { CASE_STATUS_LABELS, formatDate } from '../app/format.js';
 
 type CaseTableProps = {
@@ -10,6 +12,8 @@ type CaseTableProps = {
 };
 
 export function CaseTable({ title, cases, referenceTestId, emptyText }: CaseTableProps) {
+  const controller = useDeskController();
+  const open = (caseId: string) => void controller.cases.openCase(caseId);
   return (
     <section className="case-list">
       <h3 className="case-list__title">
@@ -30,9 +34,19 @@ export function CaseTable({ title, cases, referenceTestId, emptyText }: CaseTabl
           </thead>
           <tbody>
             {cases.map((request) => (
-              <tr key={request.id}>
+              <tr key={request.id} className="case-table__row" onClick={() => open(request.id)}>
                 <td className="case-table__reference">
-                  <span data-testid={referenceTestId}>{request.reference}</span>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-label={`Open case ${request.reference}`}
+                    onClick={(event) => {
+                      event.stopPropagation();
+                      open(request.id);
+                    }}
+                  >
+                    <span data-testid={referenceTestId}>{request.reference}</span>
+                  </button>
                 </td>
                 <td>{request.serviceTypeName}</td>
                 <td>

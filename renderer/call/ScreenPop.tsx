@@ -42,7 +42,7 @@ export function ScreenPop() {
       {view.status === 'ready' && view.pop.matches.length > 0 ? (
         view.pop.matches.map((record) => <CallerCard key={record.caller.id} record={record} />)
       ) : (
-        <NewCallerCard key={view.callSid} phone={newCallerPhone} />
+        <NewCallerCard key={view.callSid} phone={newCallerPhone} callSid={view.callSid} />
       )}
       {view.status === 'ready' && <p className="screen-pop__timing status-muted">Local lookup {view.pop.lookupMs.toFixed(1)} ms</p>}
     </section>

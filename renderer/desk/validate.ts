@@ -57,5 +57,17 @@ export function bindDeskApi(invoke: DeskInvoke): DeskApi {
     syncNow: (params) => invoke('syncNow', params),
     setAgentState: (params) => invoke('setAgentState', params),
     getVoiceToken: (params) => invoke('getVoiceToken', params),
+    listServiceTypes: (params) => invoke('listServiceTypes', params),
+    createCaller: (params) => invoke('createCaller', params),
+    createCase: (params) => invoke('createCase', params),
+    getCase: (params) => invoke('getCase', params),
+    searchCases: (params) => invoke('searchCases', params),
+    editCase: (params) => invoke('editCase', params),
+    changeCaseStatus: (params) => invoke('changeCaseStatus', params),
+    linkCaller: (params) => invoke('linkCaller', params),
+    addCaseNote: (params) => invoke('addCaseNote', params),
+    resolveConflict: (params) => invoke('resolveConflict', params),
+    listOutbox: (params) => invoke('listOutbox', params),
+    acknowledgeRejection: (params) => invoke('acknowledgeRejection', params),
   };
 }

@@ -1,13 +1,14 @@
-// The renderer's one store, made of slices (session, call, sync). Components read narrow slices
+// The renderer's one store, made of slices (session, call, sync, cases). Components read narrow slices
 // through `useDesk(selector)`; every change goes through a named action of a slice.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createCallSlice, type CallSlice } from './call-slice.js';
+import { createCasesSlice, type CasesSlice } from './cases-slice.js';
 import { createSessionSlice, type SessionSlice } from './session-slice.js';
 import { createSyncSlice, type SyncSlice } from './sync-slice.js';
 
-export type DeskState = SessionSlice & CallSlice & SyncSlice;
+export type DeskState = SessionSlice & CallSlice & SyncSlice & CasesSlice;
 export type DeskStore = StoreApi<DeskState>;
 
 export function createDeskStore(): DeskStore {
@@ -15,6 +16,7 @@ export function createDeskStore(): DeskStore {
     ...createSessionSlice(...args),
     ...createCallSlice(...args),
     ...createSyncSlice(...args),
+    ...createCasesSlice(...args),
   }));
 }
 

@@ -151,6 +151,8 @@ export function demoServiceRequests(now: Date): ServiceRequest[] {
       requestedAt: requestedAt.toISOString(),
       updatedAt: updatedAt.toISOString(),
       closedAt: closedAt ? closedAt.toISOString() : null,
+      provisionalReference: null,
+      fieldVersions: {},
     };
   });
 }

@@ -233,6 +233,9 @@ function generateCase(index: number, random: Random, context: GeneratorContext):
     requestedAt: new Date(requestedMs).toISOString(),
     updatedAt: new Date(updatedMs).toISOString(),
     closedAt: closedMs === null ? null : new Date(closedMs).toISOString(),
+    provisionalReference: null,
+    // Filled by the change log with the version that creates the row.
+    fieldVersions: {},
   };
 }
 

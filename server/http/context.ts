@@ -1,6 +1,9 @@
-// What every route module gets: the configuration, the store, and the server's public URL.
+// What every route module gets: the configuration, the store, the server's public URL, and where
+// change-log growth is announced.
 import type { ServerConfig } from '../config.js';
 import type { Store } from '../store/store.js';
+import type { ChangeNotifier } from '../sync/change-notifier.js';
+import type { PokeHub } from '../sync/poke.js';
 import type { TwilioSimulator } from '../telephony/twilio-simulator.js';
 
 export interface ServerContext {
@@ -10,6 +13,9 @@ export interface ServerContext {
   publicUrl(): string;
   simulator: TwilioSimulator | null;
   version: string;
+  /** Told after every commit that grew the change log. */
+  notifier: ChangeNotifier;
+  pokeHub: PokeHub;
 }
 
 declare module 'fastify' {

@@ -1,27 +1,49 @@
-// Sync pull: the change log after the client's cursor, oldest first, a page at a time.
-import type { FastifyInstance } from 'fastify';
+// Sync routes: push (the outbox's mutations, applied exactly once), pull (the change log after the
+// client's cursor, a page at a time, with the client's last processed mutation) and the poke socket.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  PullRequestSchema, SYNC_PROTOCOL_VERSION, type PullResponse, type RowChange,
+  PullRequestSchema, PushRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION,
+  type PullResponse, type PushResponse, type RowChange,
 } from '../../shared/sync-protocol.js';
+import { verifyAccessToken } from '../auth/access-tokens.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
 import { readChanges } from '../store/change-log.js';
+import { MutationGap, pushMutations } from '../sync/push.js';
+import { signedInAgentId } from './auth.js';
 
 const ProtocolProbeSchema = z.object({ protocolVersion: z.number() });
+// 500 mutations with long descriptions exceed Fastify's 1 MiB default.
+const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** A host of another protocol version gets its own code, so it can tell the user to update. */
+function refuseOtherProtocol(body: unknown): void {
+  const probe = ProtocolProbeSchema.safeParse(body);
+  if (probe.success && probe.data.protocolVersion !== SYNC_PROTOCOL_VERSION) {
+    throw new HttpFailure(
+      400,
+      'SYNC_PROTOCOL_MISMATCH',
+      `this server speaks sync protocol ${SYNC_PROTOCOL_VERSION}, the client sent ${probe.data.protocolVersion}`,
+    );
+  }
+}
+
+async function lastMutationIdOf(context: ServerContext, clientId: string): Promise<number> {
+  const [row] = await context.store.query<{ last_mutation_id: number }>(
+    'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1',
+    [clientId],
+  );
+  return row?.last_mutation_id ?? 0;
+}
 
 export function registerSyncRoutes(scope: FastifyInstance, context: ServerContext): void {
   scope.post('/sync/pull', async (request): Promise<PullResponse> => {
-    // A host of another protocol version gets its own code, so it can tell the user to update.
-    const probe = ProtocolProbeSchema.safeParse(request.body);
-    if (probe.success && probe.data.protocolVersion !== SYNC_PROTOCOL_VERSION) {
-      throw new HttpFailure(
-        400,
-        'SYNC_PROTOCOL_MISMATCH',
-        `this server speaks sync protocol ${SYNC_PROTOCOL_VERSION}, the client sent ${probe.data.protocolVersion}`,
-      );
-    }
+    refuseOtherProtocol(request.body);
     const pull = parseInput(PullRequestSchema, request.body);
+    // Read before the changes: whatever it counts as processed has committed, so its rows are in
+    // this page or a later one and the host never drops an outbox entry whose effect cannot arrive.
+    const lastMutationId = await lastMutationIdOf(context, pull.clientId);
     // One extra row tells whether another page follows.
     const { changes, headVersion } = await readChanges(context.store, pull.cursor, pull.limit + 1);
     const page = changes.slice(0, pull.limit);
@@ -33,10 +55,32 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
     return {
       protocolVersion: SYNC_PROTOCOL_VERSION,
       cursor: page.at(-1)?.version ?? pull.cursor,
-      lastMutationId: 0,
+      lastMutationId,
       hasMore: changes.length > pull.limit,
       headVersion,
       changes: rows,
     };
   });
+
+  scope.post('/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
+    refuseOtherProtocol(request.body);
+    const push = parseInput(PushRequestSchema, request.body);
+    try {
+      return await pushMutations(context.store, context.notifier, signedInAgentId(request), push);
+    } catch (error) {
+      if (error instanceof MutationGap) throw new HttpFailure(409, 'SYNC_OUT_OF_ORDER', error.message);
+      throw error;
+    }
+  });
+}
+
+/** The poke socket authenticates with `?token=` (browsers cannot set headers on a WebSocket). */
+export function registerPokeRoute(app: FastifyInstance, context: ServerContext): void {
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
+    const token = (request.query as { token?: unknown } | undefined)?.token;
+    const agentId = typeof token === 'string' ? verifyAccessToken(context.config.tokenSecret, token) : null;
+    if (!agentId) throw new HttpFailure(401, 'UNAUTHORIZED', 'sign in first');
+    request.agentId = agentId;
+  };
+  app.get(SYNC_POKE_PATH, { websocket: true, preValidation: authenticate }, (socket) => context.pokeHub.attach(socket));
 }

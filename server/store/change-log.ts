@@ -1,8 +1,9 @@
-// The one way to write a synced entity (service type, neighborhood, caller, service request): it
-// upserts the rows and appends each new row to change_log in the same transaction, so a desk
+// The one way to write a synced entity (service type, neighborhood, caller, case, note, conflict):
+// it upserts the rows and appends each new row to change_log in the same transaction, so a desk
 // host pulling the log never misses a write. Batches go in one statement each, not row by row.
 import type { z } from 'zod';
 import type { Neighborhood } from '../../shared/domain/neighborhood.js';
+import { VERSIONED_CASE_FIELDS, type ServiceRequest } from '../../shared/domain/service-request.js';
 import { SyncedEntities, type SyncedEntity } from '../../shared/sync-protocol.js';
 import type { Store } from './store.js';
 
@@ -55,12 +56,36 @@ const TABLES: Record<SyncedEntity, { table: string; idKey: string; columns: Colu
       col('zipcode', 'zipcode', 'text'), col('neighborhood_id', 'neighborhoodId', 'text'),
       col('lat', 'lat', 'double precision'), col('lon', 'lon', 'double precision'), col('agency', 'agency', 'text'),
       col('requested_at', 'requestedAt', 'timestamptz'), col('updated_at', 'updatedAt', 'timestamptz'),
-      col('closed_at', 'closedAt', 'timestamptz'),
+      col('closed_at', 'closedAt', 'timestamptz'), col('provisional_reference', 'provisionalReference', 'text'),
+      col('field_versions', 'fieldVersions', 'jsonb'),
+      // Server-only: present in table rows, never in the logged (synced) row.
+      col('field_origins', 'fieldOrigins', 'jsonb'),
+    ],
+  },
+  case_note: {
+    table: 'case_notes',
+    idKey: 'id',
+    columns: [
+      col('id', 'id', 'uuid'), col('case_id', 'caseId', 'uuid'), col('text', 'text', 'text'),
+      col('author_agent_id', 'authorAgentId', 'text'), col('created_at', 'createdAt', 'timestamptz'),
+    ],
+  },
+  case_conflict: {
+    table: 'case_conflicts',
+    idKey: 'id',
+    columns: [
+      col('id', 'id', 'uuid'), col('case_id', 'caseId', 'uuid'), col('field', 'field', 'text'),
+      col('kept_value', 'keptValue', 'jsonb'), col('kept_by', 'keptBy', 'jsonb'), col('losing_value', 'losingValue', 'jsonb'),
+      col('losing_by', 'losingBy', 'jsonb'), col('detected_at', 'detectedAt', 'timestamptz'),
+      col('resolved_at', 'resolvedAt', 'timestamptz'), col('resolved_by', 'resolvedBy', 'text'),
+      col('resolution', 'resolution', 'text'),
     ],
   },
 };
 
-function upsertSql(entity: SyncedEntity): string {
+// One statement writes the table rows and appends the log rows: $1 = table rows, $2 = log rows as
+// [{v: version, row}], so a push spends one round trip per entity it writes.
+function writeSql(entity: SyncedEntity): string {
   const { table, idKey, columns } = TABLES[entity];
   const idColumn = columns.find((c) => c.key === idKey)?.column ?? 'id';
   const names = columns.map((c) => c.column).join(', ');
@@ -70,24 +95,74 @@ function upsertSql(entity: SyncedEntity): string {
     .filter((c) => c.column !== idColumn)
     .map((c) => `${c.column} = excluded.${c.column}`)
     .join(', ');
-  return `INSERT INTO ${table} (${names})
-    SELECT ${picks} FROM jsonb_to_recordset($1::jsonb) AS r(${shape})
-    ON CONFLICT (${idColumn}) DO UPDATE SET ${updates}`;
+  return `WITH upserted AS (
+      INSERT INTO ${table} (${names})
+      SELECT ${picks} FROM jsonb_to_recordset($1::jsonb) AS r(${shape})
+      ON CONFLICT (${idColumn}) DO UPDATE SET ${updates}
+      RETURNING 1
+    )
+    INSERT INTO change_log (version, entity, entity_id, op, row)
+    SELECT (e.item ->> 'v')::int8, '${entity}', e.item -> 'row' ->> '${idKey}', 'put', e.item -> 'row'
+    FROM jsonb_array_elements($2::jsonb) AS e(item)`;
 }
 
-const UPSERT_SQL = Object.fromEntries(
-  (Object.keys(TABLES) as SyncedEntity[]).map((entity) => [entity, upsertSql(entity)]),
+const WRITE_SQL = Object.fromEntries(
+  (Object.keys(TABLES) as SyncedEntity[]).map((entity) => [entity, writeSql(entity)]),
 ) as Record<SyncedEntity, string>;
 
 // Versions come from a sequence, and Postgres may commit a later version before an earlier one;
 // a host that pulled in between would step over the earlier one for good. Writers therefore
 // queue on this lock, held to commit, so versions become visible in order.
-const CHANGE_LOG_LOCK = 3110020;
+export const CHANGE_LOG_LOCK = 3110020;
 
-const APPEND_SQL = `INSERT INTO change_log (entity, entity_id, op, row)
-  SELECT $1, e.row ->> $2, 'put', e.row
-  FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(row, n)
-  ORDER BY e.n`;
+/** Takes the change-log lock for the rest of the transaction; call before reading what you will write. */
+export async function lockChangeLog(tx: Store): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
+}
+
+/**
+ * The next `count` change-log versions, in order. Takes the change-log lock first (a no-op when
+ * held), so the versions commit in the order they were handed out.
+ */
+export async function allocateVersions(tx: Store, count: number): Promise<number[]> {
+  const rows = await tx.query<{ v: number }>(
+    `SELECT nextval('change_log_version_seq')::int8 AS v
+     FROM (SELECT pg_advisory_xact_lock($1)) AS locked, generate_series(1, $2::int)`,
+    [CHANGE_LOG_LOCK, count],
+  );
+  return rows.map((row) => row.v).sort((a, b) => a - b);
+}
+
+/** A row to write at a version allocated with `allocateVersions`; `table` adds server-only columns. */
+export interface VersionedWrite<E extends SyncedEntity> {
+  version: number;
+  row: SyncedRow<E>;
+  table?: Record<string, unknown>;
+}
+
+/** Writes rows at versions already allocated in this transaction (a push, which needs the version
+ * to fill a case's fieldVersions before writing). Rows are parsed with their shared schema. */
+export async function putSyncedRowsAt<E extends SyncedEntity>(
+  tx: Store,
+  entity: E,
+  writes: ReadonlyArray<VersionedWrite<E>>,
+): Promise<void> {
+  if (writes.length === 0) return;
+  const schema = SyncedEntities[entity];
+  const parsed = writes.map((write) => schema.parse(write.row) as object);
+  await tx.query(WRITE_SQL[entity], [
+    JSON.stringify(parsed.map((row, i) => ({ ...row, ...writes[i]?.table }))),
+    JSON.stringify(parsed.map((row, i) => ({ v: writes[i]?.version, row }))),
+  ]);
+}
+
+/** A case written without its fieldVersions (seeding, imports) gets the version that creates it. */
+function withCreationVersions(entity: SyncedEntity, row: object, version: number): object {
+  if (entity !== 'service_request') return row;
+  const request = row as ServiceRequest;
+  if (Object.keys(request.fieldVersions).length > 0) return row;
+  return { ...request, fieldVersions: Object.fromEntries(VERSIONED_CASE_FIELDS.map((field) => [field, version])) };
+}
 
 async function writeRows(
   store: Store,
@@ -97,9 +172,12 @@ async function writeRows(
 ): Promise<void> {
   if (tableRows.length === 0) return;
   await store.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGE_LOG_LOCK]);
-    await tx.query(UPSERT_SQL[entity], [JSON.stringify(tableRows)]);
-    await tx.query(APPEND_SQL, [entity, TABLES[entity].idKey, JSON.stringify(logRows)]);
+    const versions = await allocateVersions(tx, tableRows.length);
+    const logged = logRows.map((row, i) => withCreationVersions(entity, row, versions[i] as number));
+    await tx.query(WRITE_SQL[entity], [
+      JSON.stringify(tableRows.map((row, i) => ({ ...row, ...logged[i] }))),
+      JSON.stringify(logged.map((row, i) => ({ v: versions[i], row }))),
+    ]);
   });
 }
 
@@ -149,4 +227,10 @@ export async function readChanges(
     const [head] = await tx.query<{ head: number }>('SELECT COALESCE(MAX(version), 0)::int8 AS head FROM change_log');
     return { changes, headVersion: head?.head ?? 0 };
   });
+}
+
+/** The newest version in the log (0 when empty). */
+export async function readHeadVersion(store: Store): Promise<number> {
+  const [head] = await store.query<{ head: number }>('SELECT COALESCE(MAX(version), 0)::int8 AS head FROM change_log');
+  return head?.head ?? 0;
 }

@@ -1,5 +1,6 @@
 // A whole Frontdesk311 stack for one test file: the central server (PGlite, small demo seed),
 // a desk host in web mode serving the built renderer, and Chromium driven by playwright-core.
+// With `proxy: true` the host reaches the server through a TCP proxy the test can cut.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHost, type RunningHost } from '../../electron/host/host.js';
 import { loadServerConfig, startServer, type RunningServer } from '../../server/app.js';
 import { SimCallResponseSchema } from '../../shared/server-api.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../test-results/e2e-renderer');
@@ -21,13 +23,23 @@ export type Stack = {
   browser: Browser;
   page: Page;
   dataDir: string;
+  /** Between host and server when the stack was started with `proxy: true`. */
+  proxy: TcpProxy | null;
   placeCall(from: string, options?: { transfer911?: boolean }): Promise<{ callSid: string; routedTo: string | null }>;
   waitForAppEvent(name: string, after?: number): Promise<number>;
   appEventCount(name: string): Promise<number>;
   close(): Promise<void>;
 };
 
-export async function startStack(options: { agentId?: string } = {}): Promise<Stack> {
+export type StackOptions = {
+  agentId?: string;
+  /** Put a TCP proxy between host and server (see `Stack.proxy`). */
+  proxy?: boolean;
+  /** How long the desk keeps closed cases; the demo callers' history reaches back about four months. */
+  closedCaseDays?: number;
+};
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontdesk311-e2e-'));
   const server = await startServer(loadServerConfig({
     FRONTDESK_SERVER_PORT: '0',
@@ -36,12 +48,14 @@ export async function startStack(options: { agentId?: string } = {}): Promise<St
     FRONTDESK_SEED_CASES: '200',
     FRONTDESK_LOG_LEVEL: 'warn',
   }));
+  const proxy = options.proxy ? await startTcpProxy(proxyTarget(server.url)) : null;
   const host = await startHost({
-    serverUrl: server.url,
+    serverUrl: proxy?.url ?? server.url,
     dataDir: join(dataDir, 'desk'),
     agentId: options.agentId ?? 'demo-calltaker',
     web: { port: 0, rendererDir: RENDERER_DIR },
     pullIntervalMs: 1_000,
+    closedCaseDays: options.closedCaseDays ?? 365,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -53,7 +67,7 @@ export async function startStack(options: { agentId?: string } = {}): Promise<St
     page.evaluate((wanted) => (window as unknown as { __frontdesk?: { events: { name: string }[] } }).__frontdesk?.events.filter((e) => e.name === wanted).length ?? 0, name);
 
   return {
-    server, host, browser, page, dataDir,
+    server, host, browser, page, dataDir, proxy,
     async placeCall(from, callOptions = {}) {
       const response = await fetch(`${server.url}/sim/calls`, {
         method: 'POST',
@@ -77,8 +91,14 @@ export async function startStack(options: { agentId?: string } = {}): Promise<St
     async close() {
       await browser.close().catch(() => undefined);
       await host.close();
+      await proxy?.close();
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function proxyTarget(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
 }

@@ -1,5 +1,6 @@
 // Maps synced records to cache columns and back. Kept next to each other so a new field is
 // added in one place on both sides.
+import type { CaseConflict, CaseNote } from '../../../shared/domain/case-history.js';
 import type { Caller } from '../../../shared/domain/caller.js';
 import type { Neighborhood } from '../../../shared/domain/neighborhood.js';
 import type { ServiceRequest } from '../../../shared/domain/service-request.js';
@@ -37,6 +38,11 @@ export interface ServiceRequestColumns {
   requested_ms: number;
   updated_at: string;
   closed_at: string | null;
+  /** Epoch ms of closed_at, for the window of closed cases the desk keeps. */
+  closed_ms: number | null;
+  provisional_reference: string | null;
+  /** JSON of `fieldVersions`. */
+  field_versions: string;
 }
 
 export function callerToColumns(caller: Caller): CallerColumns {
@@ -91,6 +97,9 @@ export function serviceRequestToColumns(request: ServiceRequest): ServiceRequest
     requested_ms: Date.parse(request.requestedAt),
     updated_at: request.updatedAt,
     closed_at: request.closedAt,
+    closed_ms: request.closedAt === null ? null : Date.parse(request.closedAt),
+    provisional_reference: request.provisionalReference,
+    field_versions: JSON.stringify(request.fieldVersions),
   };
 }
 
@@ -112,6 +121,8 @@ export function serviceRequestFromColumns(row: ServiceRequestColumns): ServiceRe
     requestedAt: row.requested_at,
     updatedAt: row.updated_at,
     closedAt: row.closed_at,
+    provisionalReference: row.provisional_reference,
+    fieldVersions: JSON.parse(row.field_versions) as Record<string, number>,
   };
 }
 
@@ -121,4 +132,36 @@ export function serviceTypeToColumns(type: ServiceType) {
 
 export function neighborhoodToColumns(neighborhood: Neighborhood) {
   return { id: neighborhood.id, name: neighborhood.name, label_lat: neighborhood.labelLat, label_lon: neighborhood.labelLon };
+}
+
+export interface CaseNoteColumns {
+  id: string;
+  case_id: string;
+  text: string;
+  author_agent_id: string;
+  created_at: string;
+}
+
+export function caseNoteToColumns(note: CaseNote): CaseNoteColumns {
+  return { id: note.id, case_id: note.caseId, text: note.text, author_agent_id: note.authorAgentId, created_at: note.createdAt };
+}
+
+export function caseNoteFromColumns(row: CaseNoteColumns): CaseNote {
+  return { id: row.id, caseId: row.case_id, text: row.text, authorAgentId: row.author_agent_id, createdAt: row.created_at };
+}
+
+/** Conflicts carry values of any field's type, so the record is kept whole as JSON beside its keys. */
+export interface CaseConflictColumns {
+  id: string;
+  case_id: string;
+  resolved_at: string | null;
+  record: string;
+}
+
+export function caseConflictToColumns(conflict: CaseConflict): CaseConflictColumns {
+  return { id: conflict.id, case_id: conflict.caseId, resolved_at: conflict.resolvedAt, record: JSON.stringify(conflict) };
+}
+
+export function caseConflictFromColumns(row: CaseConflictColumns): CaseConflict {
+  return JSON.parse(row.record) as CaseConflict;
 }

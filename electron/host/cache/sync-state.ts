@@ -17,6 +17,18 @@ export function readSyncState(db: Database): StoredSyncState {
   return row ?? { cursor: 0, headVersion: 0, lastMutationId: 0, lastSyncedAt: null };
 }
 
+export interface LocalCounts {
+  pendingMutations: number;
+  rejectedMutations: number;
+  openConflicts: number;
+}
+
+export function countLocal(db: Database): LocalCounts {
+  const outbox = db.prepare(`SELECT count(*) FILTER (WHERE state != 'rejected') AS pending, count(*) FILTER (WHERE state = 'rejected') AS rejected FROM outbox`).get() as { pending: number; rejected: number };
+  const conflicts = db.prepare('SELECT count(*) AS n FROM case_conflicts WHERE resolved_at IS NULL').get() as { n: number };
+  return { pendingMutations: outbox.pending, rejectedMutations: outbox.rejected, openConflicts: conflicts.n };
+}
+
 export function countCachedRows(db: Database): { callers: number; serviceRequests: number } {
   const callers = db.prepare('SELECT count(*) AS n FROM callers').get() as { n: number };
   const serviceRequests = db.prepare('SELECT count(*) AS n FROM service_requests').get() as { n: number };
@@ -37,6 +49,7 @@ export function resetIfSyncSchemaChanged(db: Database): boolean {
       db.exec(`
         DELETE FROM caller_phones; DELETE FROM callers; DELETE FROM service_requests;
         DELETE FROM service_types; DELETE FROM neighborhoods;
+        DELETE FROM case_notes; DELETE FROM case_conflicts; DELETE FROM server_rows;
         UPDATE sync_state SET cursor = 0, head_version = 0, last_synced_at = NULL WHERE id = 1;
       `);
     }

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { AgentSchema, type Agent, type AgentState } from '../../../shared/domain/agent.js';
 import { DeskFailure, formatZodError } from '../../../shared/errors.js';
 import { ServerErrorBodySchema, SignInResponseSchema, VoiceTokenResponseSchema } from '../../../shared/server-api.js';
-import { PullResponseSchema, SYNC_PROTOCOL_VERSION, type PullRequest, type PullResponse } from '../../../shared/sync-protocol.js';
+import {
+  PullResponseSchema, PushResponseSchema, SYNC_PROTOCOL_VERSION, SyncedEntitySchema,
+  type PullRequest, type PullResponse, type PushRequest, type PushResponse, type RowChange,
+} from '../../../shared/sync-protocol.js';
 
 export interface ServerSessionOptions {
   serverUrl: string;
@@ -47,13 +50,33 @@ export class ServerSession {
     return this.signingIn;
   }
 
+  /** The bearer token of the current sign-in, for the poke socket; null until signed in. */
+  get token(): string | null {
+    return this.accessToken;
+  }
+
+  get serverUrl(): string {
+    return this.base;
+  }
+
   async pull(request: PullRequest): Promise<PullResponse> {
     const body = await this.authorized('POST', '/sync/pull', request);
-    const version = (body as { protocolVersion?: unknown } | null)?.protocolVersion;
-    if (version !== SYNC_PROTOCOL_VERSION) {
-      throw new DeskFailure('SYNC_PROTOCOL_MISMATCH', `The server speaks sync protocol ${String(version)}; this desk speaks ${SYNC_PROTOCOL_VERSION}.`);
+    checkProtocol(body);
+    // The rows are checked one by one with their entity's schema when the page is applied, so
+    // the envelope's pass over them checks only each change's own fields: a first sync of a
+    // million rows would otherwise walk every row twice.
+    const envelope = expectShape(PullEnvelopeSchema, body, 'pull');
+    return { ...envelope, changes: envelope.changes.map(checkChange) };
+  }
+
+  async push(request: PushRequest): Promise<PushResponse> {
+    const body = await this.authorized('POST', '/sync/push', request);
+    checkProtocol(body);
+    const response = expectShape(PushResponseSchema, body, 'push');
+    if (response.results.length !== request.mutations.length) {
+      throw new DeskFailure('SERVER_ERROR', `The server answered ${response.results.length} results for ${request.mutations.length} pushed mutations.`);
     }
-    return expectShape(PullResponseSchema, body, 'pull');
+    return response;
   }
 
   async setAgentState(state: AgentState): Promise<Agent> {
@@ -110,6 +133,26 @@ export class ServerSession {
     if (!response.ok) throw serverFailure(response.status, path, json);
     if (json === undefined) throw new DeskFailure('SERVER_ERROR', `The server answered ${path} with something that is not JSON.`);
     return json;
+  }
+}
+
+const PullEnvelopeSchema = PullResponseSchema.extend({ changes: z.array(z.unknown()) });
+const ENTITIES = new Set<string>(SyncedEntitySchema.options);
+
+function checkChange(change: unknown, index: number): RowChange {
+  const c = change as Partial<Record<'op' | 'entity' | 'id' | 'version' | 'row', unknown>> | null;
+  const valid =
+    c !== null && typeof c === 'object' && typeof c.entity === 'string' && ENTITIES.has(c.entity) && typeof c.id === 'string' &&
+    Number.isInteger(c.version) && (c.version as number) > 0 &&
+    ((c.op === 'del') || (c.op === 'put' && typeof c.row === 'object' && c.row !== null && !Array.isArray(c.row)));
+  if (!valid) throw new DeskFailure('SERVER_ERROR', `The server's pull response has a malformed change at ${index}.`);
+  return c as RowChange;
+}
+
+function checkProtocol(body: unknown): void {
+  const version = (body as { protocolVersion?: unknown } | null)?.protocolVersion;
+  if (version !== SYNC_PROTOCOL_VERSION) {
+    throw new DeskFailure('SYNC_PROTOCOL_MISMATCH', `The server speaks sync protocol ${String(version)}; this desk speaks ${SYNC_PROTOCOL_VERSION}.`);
   }
 }
 

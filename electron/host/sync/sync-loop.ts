@@ -1,6 +1,7 @@
 // The one owner of sync timing: when to pull, debouncing pokes, backing off (with a ceiling and
 // jitter) while the server is away, resetting on recovery, and the status the desk shows. The
-// work itself (sign in, pull pages, apply them) is injected, so push can join it later.
+// work itself (sign in, push, pull pages, apply them) is injected; the poke socket is
+// (re)connected on the loop's own cadence, so its retries back off with everything else.
 import type { SyncStatus } from '../../../shared/desk-api.js';
 import { toDeskError, type DeskError } from '../../../shared/errors.js';
 
@@ -25,6 +26,18 @@ export interface SyncProgress {
   rowsInCache: SyncStatus['rowsInCache'];
   /** False while a first sync (or a long catch-up) still has pages to fetch. */
   caughtUp: boolean;
+  /** Outbox and conflict counts after this step. */
+  local?: LocalCounts;
+  /** Rows, rate and time left while paging through a backlog; null once caught up. */
+  backlog?: SyncStatus['progress'];
+}
+
+export type LocalCounts = Pick<SyncStatus, 'pendingMutations' | 'rejectedMutations' | 'openConflicts'>;
+
+/** The server's "pull now" channel (a WebSocket); the loop asks it to connect after each cycle. */
+export interface PokeChannel {
+  ensureConnected(): void;
+  close(): void;
 }
 
 export interface SyncWork {
@@ -38,6 +51,7 @@ export interface SyncLoopOptions {
   retryCeilingMs?: number;
   debounceMs?: number;
   timers?: SyncTimers;
+  pokes?: PokeChannel;
 }
 
 type StatusListener = (status: SyncStatus) => void;
@@ -56,6 +70,7 @@ export class SyncLoop {
   private pokedWhileRunning = false;
   private failures = 0;
   private closed = false;
+  private readonly pokes: PokeChannel | null;
 
   constructor(private readonly work: SyncWork, initial: SyncStatus, options: SyncLoopOptions = {}) {
     this.status = initial;
@@ -64,6 +79,7 @@ export class SyncLoop {
     this.retryBaseMs = options.retryBaseMs ?? Math.min(1_000, this.pullIntervalMs);
     this.retryCeilingMs = Math.max(options.retryCeilingMs ?? 60_000, this.retryBaseMs);
     this.debounceMs = options.debounceMs ?? 50;
+    this.pokes = options.pokes ?? null;
   }
 
   getStatus(): SyncStatus {
@@ -106,6 +122,11 @@ export class SyncLoop {
     this.schedule(this.debounceMs, true);
   }
 
+  /** A local change altered the outbox or conflict counts. */
+  updateLocal(counts: LocalCounts): void {
+    if (!this.closed) this.update(counts);
+  }
+
   /** Reports a problem found outside a cycle (a cache moved aside) until the next cycle clears it. */
   reportError(error: DeskError): void {
     this.update({ lastError: error });
@@ -116,6 +137,7 @@ export class SyncLoop {
     this.closed = true;
     this.clearTimer();
     this.listeners.clear();
+    this.pokes?.close();
     await this.running?.catch(() => undefined);
   }
 
@@ -145,18 +167,20 @@ export class SyncLoop {
       this.failures = 0;
       this.update({
         ...progressFields(result),
+        progress: null,
         connection: 'online',
         lastSyncedAt: this.timers.now().toISOString(),
         offlineSince: null,
         lastError: null,
       });
+      this.pokes?.ensureConnected();
       this.schedule(this.pokedWhileRunning ? this.debounceMs : this.pullIntervalMs);
     } catch (thrown) {
       if (this.closed) return;
       this.failures += 1;
       const error = toDeskError(thrown);
       if (error.code === 'SERVER_UNREACHABLE') {
-        this.update({ connection: 'offline', offlineSince: this.status.offlineSince ?? this.timers.now().toISOString(), lastError: error });
+        this.update({ connection: 'offline', progress: null, offlineSince: this.status.offlineSince ?? this.timers.now().toISOString(), lastError: error });
       } else {
         // The server answered, so the desk is connected; the error says what went wrong.
         this.update({ connection: 'online', offlineSince: null, lastError: error });
@@ -195,6 +219,9 @@ export class SyncLoop {
   }
 }
 
-function progressFields(progress: SyncProgress): Pick<SyncStatus, 'cursor' | 'headVersion' | 'rowsInCache'> {
-  return { cursor: progress.cursor, headVersion: progress.headVersion, rowsInCache: progress.rowsInCache };
+function progressFields(progress: SyncProgress): Partial<SyncStatus> {
+  const fields: Partial<SyncStatus> = { cursor: progress.cursor, headVersion: progress.headVersion, rowsInCache: progress.rowsInCache };
+  if (progress.local) Object.assign(fields, progress.local);
+  if (progress.backlog !== undefined) fields.progress = progress.backlog;
+  return fields;
 }

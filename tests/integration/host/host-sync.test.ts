@@ -24,7 +24,7 @@ async function serverWith(changes: RowChange[], pageSize = 3): Promise<FakeCentr
 }
 
 async function hostFor(server: FakeCentralServer, dataDir: string, extra: Partial<HostOptions> = {}) {
-  const host = await startHost({ serverUrl: server.url, dataDir, agentId: 'demo-calltaker', pullIntervalMs: 60_000, log: () => undefined, ...extra });
+  const host = await startHost({ serverUrl: server.url, dataDir, agentId: 'demo-calltaker', pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined, ...extra });
   running.hosts.push(host);
   const statuses: SyncStatus[] = [];
   host.desk.on('syncStatus', (status) => statuses.push(status));
@@ -55,6 +55,11 @@ describe('desk host sync', () => {
     expect(server.authHeaders.every((header) => header === 'Bearer test-access-token')).toBe(true);
     // A first sync of several pages shows progress as it goes.
     expect(statuses.some((s) => s.connection === 'syncing' && s.cursor > 0 && s.cursor < changes.length)).toBe(true);
+    // ...with rows, total, rate and time left, cleared once caught up.
+    const during = statuses.find((s) => s.progress !== null && s.progress.rows > 0);
+    expect(during?.progress).toMatchObject({ totalRows: changes.length });
+    expect(during?.progress?.rowsPerSecond).toBeGreaterThan(0);
+    expect(status.progress).toBeNull();
 
     const pop = await host.desk.lookupCaller({ phone: '(215) 555-0142' });
     expect(pop.e164).toBe(HOUSEHOLD_PHONE);

@@ -1,7 +1,7 @@
 // handleDeskCall: the validation every transport relies on.
 import { describe, expect, it } from 'vitest';
 import { handleDeskCall } from '../../fixtures/host/desk-host.js';
-import type { DeskApi } from '../../../shared/desk-api.js';
+import { DESK_METHOD_NAMES, type DeskApi } from '../../../shared/desk-api.js';
 import type { Agent } from '../../../shared/domain/agent.js';
 import { DeskFailure } from '../../../shared/errors.js';
 
@@ -12,12 +12,10 @@ function stubDesk(overrides: Partial<DeskApi> = {}): DeskApi & { calls: unknown[
   const notUsed = async () => {
     throw new Error('not used in this test');
   };
+  const unused = Object.fromEntries(DESK_METHOD_NAMES.map((name) => [name, notUsed])) as unknown as DeskApi;
   return {
+    ...unused,
     calls,
-    getSession: notUsed,
-    getSyncStatus: notUsed,
-    syncNow: notUsed,
-    getVoiceToken: notUsed,
     setAgentState: async (params) => {
       calls.push(params);
       return { ...agent, state: params.state };

@@ -8,7 +8,7 @@ import { ManualTimers } from '../../fixtures/host/manual-timers.js';
 
 const initial: SyncStatus = {
   connection: 'syncing', lastSyncedAt: null, offlineSince: null, cursor: 0, headVersion: 0,
-  rowsInCache: { callers: 0, serviceRequests: 0 }, lastError: null,
+  rowsInCache: { callers: 0, serviceRequests: 0 }, lastError: null, pendingMutations: 0, rejectedMutations: 0, openConflicts: 0, progress: null,
 };
 const done = (cursor: number): SyncProgress => ({ cursor, headVersion: cursor, rowsInCache: { callers: cursor, serviceRequests: 0 }, caughtUp: true });
 

@@ -4,11 +4,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DeskClient } from '../../../shared/desk-api.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import { wrapBridgedDeskClient } from '../../../renderer/desk/bridge-client.js';
+import { createFakeDesk } from './fake-desk.js';
 import { agent, session, syncStatus, voiceToken } from './fixtures.js';
 
 function fakeBridge(overrides: Partial<DeskClient> = {}) {
   let forward: ((payload: unknown) => void) | null = null;
   const bridge: DeskClient = {
+    ...createFakeDesk().desk,
     getSession: vi.fn(async () => session),
     lookupCaller: vi.fn(async () => Promise.reject({ code: 'NOT_FOUND', message: 'no such caller' })),
     getSyncStatus: vi.fn(async () => ({ nonsense: true }) as never),

@@ -1,14 +1,14 @@
 // The desk's start-up order and call flow with an in-process desk and a scripted softphone:
 // session → available → softphone; the caller lookup starts as soon as a call rings.
 import { describe, expect, it, vi } from 'vitest';
-import type { DeskClient, DeskEventName, DeskEventPayload } from '../../../shared/desk-api.js';
 import type { IncomingCall } from '../../../shared/domain/call.js';
 import { DeskController } from '../../../renderer/app/controller.js';
 import { createMilestoneRecorder, type MilestoneTarget } from '../../../renderer/app/milestones.js';
 import { createLogger } from '../../../renderer/lib/log.js';
 import { SoftphoneCore } from '../../../renderer/softphone/softphone-core.js';
 import { createDeskStore } from '../../../renderer/stores/desk-store.js';
-import { agent, incomingCall, screenPop, session, syncStatus, voiceToken } from './fixtures.js';
+import { createFakeDesk } from './fake-desk.js';
+import { agent, incomingCall, session, syncStatus } from './fixtures.js';
 
 /** A softphone the test rings and hangs up by hand. */
 class ScriptedSoftphone extends SoftphoneCore {
@@ -34,26 +34,7 @@ class ScriptedSoftphone extends SoftphoneCore {
 }
 
 function inProcessDesk() {
-  const calls: string[] = [];
-  const listeners = new Map<DeskEventName, Set<(payload: unknown) => void>>();
-  const desk: DeskClient = {
-    getSession: vi.fn(async () => (calls.push('getSession'), session)),
-    lookupCaller: vi.fn(async () => (calls.push('lookupCaller'), screenPop)),
-    getSyncStatus: vi.fn(async () => (calls.push('getSyncStatus'), syncStatus)),
-    syncNow: vi.fn(async () => syncStatus),
-    setAgentState: vi.fn(async ({ state }) => (calls.push(`setAgentState:${state}`), { ...agent, state })),
-    getVoiceToken: vi.fn(async () => voiceToken),
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: unknown) => void);
-      listeners.set(event, set);
-      return () => set.delete(listener as (payload: unknown) => void);
-    },
-  };
-  const emit = <E extends DeskEventName>(event: E, payload: DeskEventPayload<E>) => {
-    for (const listener of listeners.get(event) ?? []) listener(payload);
-  };
-  return { desk, calls, emit };
+  return createFakeDesk();
 }
 
 async function startedDesk() {
@@ -118,6 +99,17 @@ describe('DeskController', () => {
     emit('agentChanged', { ...agent, state: 'on_call' });
     expect(store.getState().syncStatus?.connection).toBe('offline');
     expect(store.getState().agent?.state).toBe('on_call');
+  });
+
+  it('wires case work to host events: a rejected push raises a toast, service types load at start', async () => {
+    const { emit, store, controller } = await startedDesk();
+    await vi.waitFor(() => expect(store.getState().serviceTypes.length).toBeGreaterThan(0));
+    emit('mutationResults', [{ id: 3, status: 'rejected', error: { code: 'NOT_FOUND', message: 'no such case' } }]);
+    expect(store.getState().toast).toMatchObject({ tone: 'bad' });
+    controller.stop();
+    store.getState().toastDismissed();
+    emit('mutationResults', [{ id: 4, status: 'rejected', error: { code: 'NOT_FOUND', message: 'no such case' } }]);
+    expect(store.getState().toast).toBeNull();
   });
 
   it('shows a boot error when the session cannot be read', async () => {

@@ -1,5 +1,7 @@
 // Contract-valid sample data for the renderer's unit tests.
-import type { CallerRecord, ScreenPop, SessionInfo, SyncStatus, VoiceToken } from '../../../shared/desk-api.js';
+import type { CallerRecord, CaseDetail, CaseSummary, OutboxEntry, ScreenPop, SessionInfo, SyncStatus, VoiceToken } from '../../../shared/desk-api.js';
+import type { CaseConflict } from '../../../shared/domain/case-history.js';
+import type { ServiceType } from '../../../shared/domain/service-type.js';
 import type { Agent } from '../../../shared/domain/agent.js';
 import type { IncomingCall } from '../../../shared/domain/call.js';
 
@@ -27,6 +29,10 @@ export const syncStatus: SyncStatus = {
   headVersion: 10,
   rowsInCache: { callers: 60, serviceRequests: 200 },
   lastError: null,
+  pendingMutations: 0,
+  rejectedMutations: 0,
+  openConflicts: 0,
+  progress: null,
 };
 
 export const voiceToken: VoiceToken = { identity: 'demo-calltaker', token: 'token-1', expiresAt: '2025-06-01T13:00:00Z' };
@@ -72,3 +78,70 @@ export const callerRecord: CallerRecord = {
 };
 
 export const screenPop: ScreenPop = { query: '+12155550142', e164: '+12155550142', matches: [callerRecord], lookupMs: 0.4 };
+
+export const serviceTypes: ServiceType[] = [
+  { code: 'pothole-repair', name: 'Pothole Repair', agency: 'Streets Department', active: true, needsLocation: true },
+  { code: 'illegal-dumping', name: 'Illegal Dumping', agency: 'Streets Department', active: true, needsLocation: true },
+  { code: 'information-request', name: 'Information Request', agency: 'Philly311', active: true, needsLocation: false },
+  { code: 'abandoned-bicycle', name: 'Abandoned Bicycle', agency: 'Police Department', active: false, needsLocation: true },
+];
+
+/** A case made on the desk while offline: its reference is still the provisional one. */
+export const offlineCase: CaseSummary = {
+  id: '0190a8f2-7b1c-7c3e-8f00-000000000001',
+  reference: 'P-7K3Q-9XH2',
+  provisionalReference: 'P-7K3Q-9XH2',
+  callerId: callerRecord.caller.id,
+  serviceTypeCode: 'pothole-repair',
+  serviceTypeName: 'Pothole Repair',
+  status: 'open',
+  channel: 'phone',
+  description: 'Deep pothole in the bike lane',
+  address: '1234 Federal St',
+  zipcode: '19146',
+  neighborhoodId: null,
+  lat: null,
+  lon: null,
+  agency: 'Streets Department',
+  requestedAt: '2025-06-01T12:03:00Z',
+  updatedAt: '2025-06-01T12:03:00Z',
+  closedAt: null,
+  fieldVersions: {},
+};
+
+/** The same case after the server gave it its official number. */
+export const acceptedCase: CaseSummary = { ...offlineCase, reference: '10234567', fieldVersions: { description: 41, address: 41, status: 41 } };
+
+export const conflict: CaseConflict = {
+  id: '0190a8f2-7b1c-7c3e-8f00-0000000000c1',
+  caseId: offlineCase.id,
+  field: 'description',
+  keptValue: 'Pothole, two feet wide',
+  keptBy: { agentId: 'other-agent', clientId: 'client-0002', mutationId: 7, at: '2025-06-01T12:04:00Z' },
+  losingValue: 'Deep pothole in the bike lane',
+  losingBy: { agentId: 'demo-calltaker', clientId: 'client-0001', mutationId: 3, at: '2025-06-01T12:04:30Z' },
+  detectedAt: '2025-06-01T12:05:00Z',
+  resolvedAt: null,
+  resolvedBy: null,
+  resolution: null,
+};
+
+export const pendingEntry: OutboxEntry = {
+  mutationId: 3,
+  name: 'editCase',
+  summary: 'Description of P-7K3Q-9XH2',
+  createdAt: '2025-06-01T12:04:30Z',
+  state: 'pending',
+  error: null,
+};
+
+export const rejectedEntry: OutboxEntry = {
+  mutationId: 2,
+  name: 'changeStatus',
+  summary: 'Status of 10234567 → open',
+  createdAt: '2025-06-01T12:04:00Z',
+  state: 'rejected',
+  error: { code: 'INVALID_INPUT', message: 'a closed case cannot go to in progress' },
+};
+
+export const caseDetail: CaseDetail = { serviceRequest: acceptedCase, notes: [], conflicts: [conflict], pending: [pendingEntry] };

@@ -87,3 +87,16 @@ describe('DeskApi contract and errors', () => {
     expect(DeskReplyMessageSchema.safeParse({ kind: 'reply', id: 1, ok: false, error: { code: 'NOPE', message: 'x' } }).success).toBe(false);
   });
 });
+
+describe('provisional references', () => {
+  it('spell 40 random bits in Crockford base32, readable over the phone', async () => {
+    const { makeProvisionalReference, ProvisionalReferenceSchema } = await import('../../../shared/mutations.js');
+    expect(makeProvisionalReference(new Uint8Array([0, 0, 0, 0, 0]))).toBe('P-0000-0000');
+    expect(makeProvisionalReference(new Uint8Array([255, 255, 255, 255, 255]))).toBe('P-ZZZZ-ZZZZ');
+    expect(makeProvisionalReference(new Uint8Array([0, 0, 0, 0, 33]))).toBe('P-0000-0011');
+    const reference = makeProvisionalReference(new Uint8Array([0x12, 0x34, 0x56, 0x78, 0x9a]));
+    expect(ProvisionalReferenceSchema.safeParse(reference).success).toBe(true);
+    expect(reference).not.toMatch(/[ILOU]/);
+    expect(() => makeProvisionalReference(new Uint8Array(4))).toThrow();
+  });
+});

@@ -2,11 +2,12 @@
 // version (a multiple of ten above the last), export it, and append it here.
 import { initialSchema } from './0010-initial.js';
 import { openCaseLocations } from './0020-open-case-locations.js';
+import { outbox } from './0030-outbox.js';
 import type { CacheMigration } from './types.js';
 
 export type { CacheMigration } from './types.js';
 
-export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations];
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox];
 
 export function latestCacheVersion(migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;

@@ -1,0 +1,143 @@
+// initial-sync: an empty desk cache pulls a city's worth of cases and callers from a real server
+// (PostgreSQL when reachable, else PGlite). The host runs in a child process so its peak memory is
+// its own; a raw better-sqlite3 bulk insert of the same rows in the same run is the baseline.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { startServer, ServerConfigSchema } from '../server/app.js';
+import { generateDemoData } from '../server/demo-data/generate.js';
+import { round, writeBenchResult } from './report.js';
+
+const CALLERS = Number(process.env.BENCH_CALLERS ?? 500_000);
+const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
+const PAGE = Number(process.env.BENCH_PULL_PAGE ?? 10_000);
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SEED_NOW = new Date('2026-11-25T12:00:00Z');
+
+interface ChildReport { rows: number; seconds: number; peakMb: number; callers: number; serviceRequests: number }
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The child: an empty cache syncs everything once, then reports rows, time and its peak RSS. */
+async function runChild(): Promise<void> {
+  const { startHost } = await import('../electron/host/host.js');
+  const host = await startHost({
+    serverUrl: process.env.BENCH_SERVER_URL as string, dataDir: process.env.BENCH_DATA_DIR as string, agentId: 'demo-calltaker',
+    pokes: false, pullIntervalMs: 3_600_000, closedCaseDays: 100_000, pullPageSize: PAGE, log: () => undefined,
+  });
+  const started = performance.now();
+  const status = await host.syncOnce();
+  const seconds = (performance.now() - started) / 1000;
+  await host.close();
+  if (status.lastError) throw new Error(`${status.lastError.code}: ${status.lastError.message}`);
+  const report: ChildReport = {
+    rows: status.cursor, seconds, peakMb: process.resourceUsage().maxRSS / 1024,
+    callers: status.rowsInCache.callers, serviceRequests: status.rowsInCache.serviceRequests,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+function syncInChild(serverUrl: string, dataDir: string): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_INITIAL_SYNC_CHILD: '1', BENCH_SERVER_URL: serverUrl, BENCH_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport) : reject(new Error(`host child exited ${code}`))));
+  });
+}
+
+/** The floor: the same generated rows into bare tables, one transaction, prepared statements. */
+function rawInsertRowsPerSecond(dir: string): number {
+  const db = new Database(join(dir, 'raw.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.exec(`CREATE TABLE callers (id TEXT PRIMARY KEY, name TEXT, email TEXT, address TEXT, zipcode TEXT, neighborhood_id TEXT, lat REAL, lon REAL, preferred_language TEXT, created_at TEXT, updated_at TEXT);
+    CREATE TABLE caller_phones (caller_id TEXT, position INTEGER, e164 TEXT, PRIMARY KEY (caller_id, position));
+    CREATE INDEX caller_phones_by_e164 ON caller_phones (e164);
+    CREATE TABLE service_requests (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, reference TEXT, caller_id TEXT, service_type_code TEXT, status TEXT, channel TEXT, description TEXT, address TEXT, zipcode TEXT, neighborhood_id TEXT, lat REAL, lon REAL, agency TEXT, requested_at TEXT, updated_at TEXT, closed_at TEXT);
+    CREATE INDEX sr_by_caller ON service_requests (caller_id); CREATE INDEX sr_by_reference ON service_requests (reference);`);
+  const caller = db.prepare('INSERT INTO callers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const phone = db.prepare('INSERT INTO caller_phones VALUES (?, ?, ?)');
+  const request = db.prepare('INSERT INTO service_requests (id, reference, caller_id, service_type_code, status, channel, description, address, zipcode, neighborhood_id, lat, lon, agency, requested_at, updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const batches = [...generateDemoData({ seed: 311, callers: CALLERS, cases: CASES, now: SEED_NOW })];
+  let rows = 0;
+  const started = performance.now();
+  db.transaction(() => {
+    for (const batch of batches) {
+      for (const row of batch.rows) {
+        rows += 1;
+        if (batch.entity === 'caller') {
+          const c = row as Extract<typeof batch, { entity: 'caller' }>['rows'][number];
+          caller.run(c.id, c.name, c.email, c.address, c.zipcode, c.neighborhoodId, c.lat, c.lon, c.preferredLanguage, c.createdAt, c.updatedAt);
+          c.phones.forEach((e164, i) => phone.run(c.id, i, e164));
+        } else {
+          const r = row as Extract<typeof batch, { entity: 'service_request' }>['rows'][number];
+          request.run(r.id, r.reference, r.callerId, r.serviceTypeCode, r.status, r.channel, r.description, r.address, r.zipcode, r.neighborhoodId, r.lat, r.lon, r.agency, r.requestedAt, r.updatedAt, r.closedAt);
+        }
+      }
+    }
+  })();
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return rows / seconds;
+}
+
+export async function run(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-initial-sync-'));
+  const usePostgres = await postgresReachable();
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const totalStarted = performance.now();
+  console.log(`seeding ${CALLERS} callers and ${CASES} cases into ${usePostgres ? 'PostgreSQL' : 'PGlite'}…`);
+  const server = await startServer(ServerConfigSchema.parse({
+    host: '127.0.0.1', port: 0, dataDir: join(dir, 'server'), logLevel: 'silent', seed: { callers: CALLERS, cases: CASES },
+    ...(usePostgres ? { databaseUrl: POSTGRES_URL, databaseSchema: schema } : {}),
+  }));
+  try {
+    console.log('host pulling into an empty cache…');
+    const child = await syncInChild(server.url, join(dir, 'desk'));
+    const rowsPerSecond = child.rows / child.seconds;
+    const raw = rawInsertRowsPerSecond(dir);
+    console.log(`pulled ${child.rows} rows in ${round(child.seconds, 1)} s (${Math.round(rowsPerSecond)} rows/s), raw insert ${Math.round(raw)} rows/s, host peak ${round(child.peakMb, 0)} MB`);
+    return writeBenchResult('initial-sync', { callers: CALLERS, cases: CASES, store: usePostgres ? 'postgres' : 'pglite', pull_page: PAGE, rows_pulled: child.rows }, {
+      rows_per_s: { value: round(rowsPerSecond, 0), unit: 'rows/s', better: 'higher' },
+      raw_insert_rows_per_s: { value: round(raw, 0), unit: 'rows/s', better: 'higher' },
+      ratio_to_raw_insert: { value: round(rowsPerSecond / raw, 3), unit: 'x', target: 0.5, better: 'higher' },
+      host_peak_mb: { value: round(child.peakMb, 1), unit: 'MB', target: 300, better: 'lower' },
+      seconds_total: { value: round((performance.now() - totalStarted) / 1000, 1), unit: 's', better: 'lower' },
+    });
+  } finally {
+    await server.close();
+    if (usePostgres) {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.BENCH_INITIAL_SYNC_CHILD === '1') {
+  runChild().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,112 @@
+// One sync cycle: sign in, push the outbox in order and in batches, then pull pages from the
+// cache's cursor, applying each (and rebasing the outbox on it) in its own transaction. No
+// transaction is ever held across a request.
+import type { Database } from 'better-sqlite3';
+import type { SyncStatus } from '../../../shared/desk-api.js';
+import { DeskFailure } from '../../../shared/errors.js';
+import type { MutationResult } from '../../../shared/mutations.js';
+import { SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol.js';
+import { readMeta, writeMeta } from '../cache/meta.js';
+import { countCachedRows, countLocal, readSyncState } from '../cache/sync-state.js';
+import { LAST_ISSUED_KEY, PUSH_BATCH_LIMIT, type Outbox } from '../outbox/outbox.js';
+import { applyPullPage } from './apply-pull-page.js';
+import type { ServerSession } from './server-session.js';
+import type { SyncProgress, SyncWork } from './sync-loop.js';
+import { closedCutoffMs, evictClosedCases } from './window.js';
+
+export interface SyncWorkOptions {
+  db: Database;
+  session: ServerSession;
+  outbox: Outbox;
+  clientId: string;
+  closedCaseDays: number;
+  pageLimit?: number;
+  now: () => Date;
+  /** The server answered a push. */
+  onResults?: (results: MutationResult[]) => void;
+  /** Local rows of these cases changed (pulled or rebased). */
+  onCasesChanged?: (caseIds: string[]) => void;
+}
+
+export function createSyncWork(options: SyncWorkOptions): SyncWork {
+  const { db, session, outbox, clientId, now } = options;
+  const limit = options.pageLimit ?? 2_000;
+  const base = { protocolVersion: SYNC_PROTOCOL_VERSION, schemaVersion: SYNC_SCHEMA_VERSION, clientId } as const;
+
+  async function push(isClosed: () => boolean): Promise<boolean> {
+    for (;;) {
+      const batch = outbox.nextBatch(PUSH_BATCH_LIMIT);
+      if (batch.length === 0) return true;
+      const response = await session.push({ ...base, mutations: batch });
+      if (isClosed()) return false;
+      outbox.recordResults(response.results);
+      options.onResults?.(response.results);
+      if (batch.length < PUSH_BATCH_LIMIT) return true;
+    }
+  }
+
+  return {
+    async run(progress, isClosed) {
+      await session.ensureSignedIn();
+      if (isClosed()) return null;
+      if (!(await push(isClosed))) return null;
+
+      let state = readSyncState(db);
+      let rowsInCache = countCachedRows(db);
+      const start = { cursor: state.cursor, at: now().getTime() };
+      let backlog: SyncStatus['progress'] = null;
+      let next: Promise<PullResponse> | null = null;
+      for (;;) {
+        const page = await (next ?? session.pull({ ...base, cursor: state.cursor, limit }));
+        next = null;
+        if (isClosed()) return null;
+        if (page.hasMore && page.cursor <= state.cursor) {
+          throw new DeskFailure('SERVER_ERROR', `The server said there is more after cursor ${state.cursor} but did not advance it.`);
+        }
+        // Ask for the next page before applying this one, so the network and SQLite overlap.
+        if (page.hasMore) {
+          next = session.pull({ ...base, cursor: page.cursor, limit });
+          // If this page fails to apply, the request in flight is abandoned, not left unhandled.
+          next.catch(() => undefined);
+        }
+        const unchanged = page.changes.length === 0 && page.cursor === state.cursor && page.headVersion === state.headVersion && page.lastMutationId === state.lastMutationId;
+        const rebase = outbox.hasWork();
+        if (!unchanged || (rebase && outbox.needsRebase())) {
+          const applied = applyPullPage(db, page, {
+            syncedAt: now().toISOString(),
+            closedBeforeMs: closedCutoffMs(now(), options.closedCaseDays),
+            // Confirmed mutations leave only on the last page: their rows may be in later ones.
+            afterRows: rebase ? () => outbox.rebase(page.lastMutationId, !page.hasMore) : undefined,
+          });
+          raiseIssuedFloor(db, page.lastMutationId);
+          if (page.changes.length > 0) rowsInCache = countCachedRows(db);
+          state = { ...state, cursor: page.cursor, headVersion: page.headVersion, lastMutationId: page.lastMutationId };
+          if (applied.caseIds.length > 0) options.onCasesChanged?.(applied.caseIds);
+        }
+        if (page.hasMore || backlog) backlog = backlogProgress(start, state.cursor, state.headVersion, now().getTime());
+        const update: SyncProgress = {
+          cursor: state.cursor, headVersion: state.headVersion, rowsInCache, caughtUp: !page.hasMore, local: countLocal(db),
+          backlog: page.hasMore ? backlog : null,
+        };
+        progress(update);
+        if (!page.hasMore) {
+          if (evictClosedCases(db, closedCutoffMs(now(), options.closedCaseDays)) > 0) update.rowsInCache = countCachedRows(db);
+          return update;
+        }
+      }
+    },
+  };
+}
+
+function backlogProgress(start: { cursor: number; at: number }, cursor: number, headVersion: number, nowMs: number): NonNullable<SyncStatus['progress']> {
+  const rows = Math.max(0, cursor - start.cursor);
+  const totalRows = Math.max(rows, headVersion - start.cursor);
+  const seconds = Math.max(0.001, (nowMs - start.at) / 1000);
+  const rowsPerSecond = rows / seconds;
+  return { rows, totalRows, rowsPerSecond, secondsLeft: rowsPerSecond > 0 ? (totalRows - rows) / rowsPerSecond : null };
+}
+
+/** New mutations must be numbered above anything the server has seen from this client. */
+function raiseIssuedFloor(db: Database, lastMutationId: number): void {
+  if (Number(readMeta(db, LAST_ISSUED_KEY) ?? 0) < lastMutationId) writeMeta(db, LAST_ISSUED_KEY, String(lastMutationId));
+}

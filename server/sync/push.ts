@@ -1,0 +1,167 @@
+// Sync push: applies a client's mutations exactly once, in id order. Each is recorded with the
+// client's last processed id and its stored result in the transaction that applies it, so a crash
+// never applies one twice or skips one, and a retried push gets the very same answers.
+import { DeskFailure, deskError } from '../../shared/errors.js';
+import { MutationResultSchema, type Mutation, type MutationResult } from '../../shared/mutations.js';
+import { SYNC_PROTOCOL_VERSION, type PushResponse } from '../../shared/sync-protocol.js';
+import { lockChangeLog } from '../store/change-log.js';
+import type { Store } from '../store/store.js';
+import { APPLY_MUTATION, MutationRejected, type MutationContext } from './apply-mutation.js';
+import type { ChangeNotifier } from './change-notifier.js';
+
+export interface PushInput {
+  clientId: string;
+  mutations: readonly Mutation[];
+}
+
+/** A push that skips ids: applying past the gap would break "in order", so the push stops there. */
+export class MutationGap extends DeskFailure {
+  constructor(readonly expected: number, readonly received: number) {
+    super('SYNC_OUT_OF_ORDER', `mutation ${received} arrived before ${expected}; push again from mutation ${expected}`);
+  }
+}
+
+// Integrity (23) and data (22) errors mean the mutation itself cannot be applied: a rejection.
+// Anything else (a lost connection, a restart) fails the push, which the host retries.
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+async function registerClient(store: Store, clientId: string, agentId: string): Promise<number> {
+  const [row] = await store.query<{ last_mutation_id: number }>(
+    `INSERT INTO sync_clients (client_id, agent_id) VALUES ($1, $2)
+     ON CONFLICT (client_id) DO UPDATE SET agent_id = excluded.agent_id
+     RETURNING last_mutation_id`,
+    [clientId, agentId],
+  );
+  return row?.last_mutation_id ?? 0;
+}
+
+async function storedResults(store: Store, clientId: string, ids: number[]): Promise<Map<number, MutationResult>> {
+  if (ids.length === 0) return new Map();
+  const rows = await store.query<{ mutation_id: number; result: unknown }>(
+    'SELECT mutation_id, result FROM sync_mutation_results WHERE client_id = $1 AND mutation_id = ANY($2::int8[])',
+    [clientId, ids],
+  );
+  return new Map(rows.map((row) => [row.mutation_id, MutationResultSchema.parse(row.result)]));
+}
+
+/** The client's last processed id, with its row and the change log locked to commit. */
+async function lockClient(tx: Store, clientId: string): Promise<number> {
+  await lockChangeLog(tx);
+  const [row] = await tx.query<{ last_mutation_id: number }>(
+    'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
+    [clientId],
+  );
+  return row?.last_mutation_id ?? 0;
+}
+
+async function recordResult(tx: Store, clientId: string, mutation: Mutation, result: MutationResult): Promise<void> {
+  await tx.query(
+    `WITH stored AS (
+       INSERT INTO sync_mutation_results (client_id, mutation_id, name, status, result) VALUES ($1, $2, $3, $4, $5::jsonb)
+     )
+     UPDATE sync_clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1`,
+    [clientId, mutation.id, mutation.name, result.status, JSON.stringify(result)],
+  );
+}
+
+/** How many mutations share one transaction: enough to spread the commit's disk flush, few enough
+ * that the change-log lock is not held long against other desks' pushes. */
+const MUTATIONS_PER_TRANSACTION = 100;
+
+interface ChunkOutcome {
+  /** Mutations this chunk applied (so wrote to the change log). */
+  applied: number;
+  /** Set when the chunk stopped at a gap in the ids; what came before it is committed. */
+  gap: MutationGap | null;
+}
+
+/** Applies one mutation inside a savepoint, so a refused one leaves no partial write behind. */
+async function applyOne(tx: Store, clientId: string, agentId: string, mutation: Mutation): Promise<MutationResult> {
+  const context: MutationContext = {
+    origin: { agentId, clientId, mutationId: mutation.id, at: mutation.createdAt },
+    now: new Date().toISOString(),
+  };
+  await tx.query('SAVEPOINT frontdesk_mutation');
+  try {
+    const apply = APPLY_MUTATION[mutation.name] as (tx: Store, c: MutationContext, args: unknown) => Promise<string[]>;
+    const conflictIds = await apply(tx, context, mutation.args);
+    await tx.query('RELEASE SAVEPOINT frontdesk_mutation');
+    return { id: mutation.id, status: 'applied', conflictIds };
+  } catch (error) {
+    if (!(error instanceof MutationRejected) && !isDataError(error)) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT frontdesk_mutation');
+    const reason = error instanceof MutationRejected
+      ? error.toJSON()
+      : deskError('INVALID_INPUT', `the case data was refused: ${(error as Error).message}`);
+    return { id: mutation.id, status: 'rejected', error: reason };
+  }
+}
+
+/**
+ * A run of mutations in one transaction, each recorded with the client's last processed id in
+ * that same transaction: a crash rolls the whole run back, and the retry applies it once.
+ */
+async function processChunk(
+  store: Store,
+  clientId: string,
+  agentId: string,
+  chunk: readonly Mutation[],
+  results: Map<number, MutationResult>,
+): Promise<ChunkOutcome> {
+  return store.transaction(async (tx) => {
+    let last = await lockClient(tx, clientId);
+    // Another push of this client may have processed some of these since we looked.
+    const done = await storedResults(tx, clientId, chunk.filter((m) => m.id <= last).map((m) => m.id));
+    let applied = 0;
+    for (const mutation of chunk) {
+      if (mutation.id <= last) {
+        const stored = done.get(mutation.id);
+        if (!stored) throw new DeskFailure('INTERNAL', `no stored result for mutation ${mutation.id} of ${clientId}`);
+        results.set(mutation.id, stored);
+        continue;
+      }
+      if (mutation.id !== last + 1) return { applied, gap: new MutationGap(last + 1, mutation.id) };
+      const result = await applyOne(tx, clientId, agentId, mutation);
+      await recordResult(tx, clientId, mutation, result);
+      results.set(mutation.id, result);
+      last = mutation.id;
+      if (result.status === 'applied') applied += 1;
+    }
+    return { applied, gap: null };
+  });
+}
+
+/**
+ * Processes a push for the signed-in agent. Mutations are taken in id order whatever order they
+ * came in; ids already processed get their stored result. Results come back in request order.
+ * A gap in the ids commits what came before it and then fails the push with SYNC_OUT_OF_ORDER.
+ */
+export async function pushMutations(
+  store: Store,
+  notifier: ChangeNotifier,
+  agentId: string,
+  push: PushInput,
+): Promise<PushResponse> {
+  const byId = new Map<number, Mutation>();
+  for (const mutation of push.mutations) if (!byId.has(mutation.id)) byId.set(mutation.id, mutation);
+  const ordered = [...byId.values()].sort((a, b) => a.id - b.id);
+
+  const lastAtStart = await registerClient(store, push.clientId, agentId);
+  const results = await storedResults(store, push.clientId, ordered.filter((m) => m.id <= lastAtStart).map((m) => m.id));
+  const pending = ordered.filter((m) => !results.has(m.id));
+  for (let start = 0; start < pending.length; start += MUTATIONS_PER_TRANSACTION) {
+    const outcome = await processChunk(store, push.clientId, agentId, pending.slice(start, start + MUTATIONS_PER_TRANSACTION), results);
+    // Poked per commit (the hub debounces), so hosts hear of what committed even if the push stops later.
+    if (outcome.applied > 0) notifier.changed();
+    if (outcome.gap) throw outcome.gap;
+  }
+  const lastMutationId = Math.max(lastAtStart, ...[...results.keys()]);
+  return {
+    protocolVersion: SYNC_PROTOCOL_VERSION,
+    lastMutationId,
+    results: push.mutations.map((mutation) => results.get(mutation.id) as MutationResult),
+  };
+}

@@ -1,0 +1,52 @@
+// An in-process DeskClient for the renderer's unit tests: every method a vi.fn answering with
+// contract-valid fixtures, events emitted by hand.
+import { vi } from 'vitest';
+import type { DeskClient, DeskEventName, DeskEventPayload } from '../../../shared/desk-api.js';
+import { agent, acceptedCase, callerRecord, caseDetail, offlineCase, pendingEntry, rejectedEntry, screenPop, serviceTypes, session, syncStatus, voiceToken } from './fixtures.js';
+
+export function createFakeDesk(overrides: Partial<DeskClient> = {}) {
+  const calls: string[] = [];
+  const listeners = new Map<DeskEventName, Set<(payload: unknown) => void>>();
+  const desk: DeskClient = {
+    getSession: vi.fn(async () => (calls.push('getSession'), session)),
+    lookupCaller: vi.fn(async () => (calls.push('lookupCaller'), screenPop)),
+    getSyncStatus: vi.fn(async () => (calls.push('getSyncStatus'), syncStatus)),
+    syncNow: vi.fn(async () => syncStatus),
+    setAgentState: vi.fn(async ({ state }) => (calls.push(`setAgentState:${state}`), { ...agent, state })),
+    getVoiceToken: vi.fn(async () => voiceToken),
+    listServiceTypes: vi.fn(async () => serviceTypes),
+    createCaller: vi.fn(async () => callerRecord.caller),
+    createCase: vi.fn(async () => offlineCase),
+    getCase: vi.fn(async () => caseDetail),
+    searchCases: vi.fn(async () => [acceptedCase]),
+    editCase: vi.fn(async () => acceptedCase),
+    changeCaseStatus: vi.fn(async ({ status }) => ({ ...acceptedCase, status })),
+    linkCaller: vi.fn(async () => acceptedCase),
+    addCaseNote: vi.fn(async ({ caseId, text }) => ({
+      id: '0190a8f2-7b1c-7c3e-8f00-0000000000a1',
+      caseId,
+      text,
+      authorAgentId: agent.id,
+      createdAt: '2025-06-01T12:06:00Z',
+    })),
+    resolveConflict: vi.fn(async ({ resolution }) => ({
+      ...caseDetail.conflicts[0]!,
+      resolution,
+      resolvedAt: '2025-06-01T12:07:00Z',
+      resolvedBy: agent.id,
+    })),
+    listOutbox: vi.fn(async () => [pendingEntry, rejectedEntry]),
+    acknowledgeRejection: vi.fn(async () => ({ ok: true as const })),
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+    ...overrides,
+  };
+  const emit = <E extends DeskEventName>(event: E, payload: DeskEventPayload<E>) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+  return { desk, calls, emit };
+}
