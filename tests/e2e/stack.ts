@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHost, type RunningHost } from '../../electron/host/host.js';
 import { loadServerConfig, startServer, type RunningServer } from '../../server/app.js';
 import { SimCallResponseSchema } from '../../shared/server-api.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../fixtures/tcp-proxy.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../test-results/e2e-renderer');
@@ -48,7 +48,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     FRONTDESK_SEED_CASES: '200',
     FRONTDESK_LOG_LEVEL: 'warn',
   }));
-  const proxy = options.proxy ? await startTcpProxy(proxyTarget(server.url)) : null;
+  const proxy = options.proxy ? await startTcpProxy(Number(new URL(server.url).port)) : null;
   const host = await startHost({
     serverUrl: proxy?.url ?? server.url,
     dataDir: join(dataDir, 'desk'),
@@ -96,9 +96,4 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function proxyTarget(url: string): { host: string; port: number } {
-  const parsed = new URL(url);
-  return { host: parsed.hostname, port: Number(parsed.port) };
 }

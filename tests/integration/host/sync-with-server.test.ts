@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, ServerConfigSchema, type RunningServer, type ServerConfig } from '../../../server/app.js';
 import { startHost, type RunningHost } from '../../fixtures/host/desk-host.js';
-import { startTcpProxy, type TcpProxy } from '../../fixtures/host/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
 
 let dir: string;
 let config: ServerConfig;
@@ -51,7 +51,7 @@ async function settle(...desks: RunningHost[]): Promise<void> {
 describe('desk hosts with the real server', () => {
   it('converges after offline work: official reference, conflict on both desks, a visible rejection', async () => {
     const [contested] = await openCaseIds(1);
-    await proxy.cut();
+    proxy.cut();
 
     const types = await offlineDesk.desk.listServiceTypes({});
     const created = await offlineDesk.desk.createCase({ callerId: null, serviceTypeCode: types[0]!.code, description: 'Tires dumped behind the rec center', address: '1500 S 5th St', lat: null, lon: null });
@@ -64,7 +64,7 @@ describe('desk hosts with the real server', () => {
     await onlineDesk.desk.editCase({ caseId: contested!, changes: { description: 'Edited on the online desk' } });
     expect(await onlineDesk.syncOnce()).toMatchObject({ connection: 'online', pendingMutations: 0, rejectedMutations: 0 });
 
-    await proxy.open();
+    proxy.restore();
     await settle(offlineDesk, onlineDesk);
 
     const onA = await offlineDesk.desk.getCase({ caseId: created.id });
@@ -85,12 +85,12 @@ describe('desk hosts with the real server', () => {
     expect(await offlineDesk.desk.listOutbox({})).toEqual([]);
 
     // Both resolve the conflict; the offline desk's answer comes second and is refused.
-    await proxy.cut();
+    proxy.cut();
     await offlineDesk.desk.resolveConflict({ conflictId, resolution: 'take_losing' });
     expect((await offlineDesk.desk.getCase({ caseId: contested! })).serviceRequest.description).toBe('Edited on the offline desk');
     await onlineDesk.desk.resolveConflict({ conflictId, resolution: 'keep' });
     await onlineDesk.syncOnce();
-    await proxy.open();
+    proxy.restore();
     await settle(offlineDesk, onlineDesk);
     const outbox = await offlineDesk.desk.listOutbox({});
     expect(outbox).toHaveLength(1);
@@ -109,10 +109,10 @@ describe('desk hosts with the real server', () => {
 
   it('loses and duplicates nothing when the server stops mid-push and restarts on the same data', async () => {
     const [caseId] = await openCaseIds(1);
-    await proxy.cut();
+    proxy.cut();
     const texts = Array.from({ length: 40 }, (_, i) => `Follow-up call ${i + 1}`);
     for (const text of texts) await offlineDesk.desk.addCaseNote({ caseId: caseId!, text });
-    await proxy.open();
+    proxy.restore();
 
     const pushing = offlineDesk.syncOnce();
     await new Promise((resolve) => setTimeout(resolve, 5));
