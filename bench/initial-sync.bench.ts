@@ -20,7 +20,7 @@ const PAGE = Number(process.env.BENCH_PULL_PAGE ?? 10_000);
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SEED_NOW = new Date('2026-11-25T12:00:00Z');
 
-interface ChildReport { rows: number; seconds: number; peakMb: number; callers: number; serviceRequests: number }
+interface ChildReport { rows: number; seconds: number; peakMb: number; callers: number; serviceRequests: number; heapMb: number; externalMb: number }
 
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
@@ -43,11 +43,13 @@ async function runChild(): Promise<void> {
   const started = performance.now();
   const status = await host.syncOnce();
   const seconds = (performance.now() - started) / 1000;
+  const memory = process.memoryUsage();
   await host.close();
   if (status.lastError) throw new Error(`${status.lastError.code}: ${status.lastError.message}`);
   const report: ChildReport = {
     rows: status.cursor, seconds, peakMb: process.resourceUsage().maxRSS / 1024,
     callers: status.rowsInCache.callers, serviceRequests: status.rowsInCache.serviceRequests,
+    heapMb: memory.heapTotal / 1048576, externalMb: memory.external / 1048576,
   };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -1,5 +1,5 @@
 // server-push: how many mutations a second the central server applies through POST /sync/push
-// (each in its own transaction, exactly once), on PostgreSQL and on PGlite, from desks pushing
+// (exactly once, up to 500 in one transaction), on PostgreSQL and on PGlite, from desks pushing
 // batches of 500 concurrently: a mix of createCase, editCase, changeStatus and addNote.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -4,12 +4,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   PullRequestSchema, PushRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION,
-  type PullResponse, type PushResponse, type RowChange,
+  type PullResponse, type PushResponse,
 } from '../../shared/sync-protocol.js';
 import { verifyAccessToken } from '../auth/access-tokens.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { readChanges } from '../store/change-log.js';
+import { readChangesJson } from '../store/change-log.js';
 import { MutationGap, pushMutations } from '../sync/push.js';
 import { signedInAgentId } from './auth.js';
 
@@ -38,28 +38,26 @@ async function lastMutationIdOf(context: ServerContext, clientId: string): Promi
 }
 
 export function registerSyncRoutes(scope: FastifyInstance, context: ServerContext): void {
-  scope.post('/sync/pull', async (request): Promise<PullResponse> => {
+  scope.post('/sync/pull', async (request, reply) => {
     refuseOtherProtocol(request.body);
     const pull = parseInput(PullRequestSchema, request.body);
     // Read before the changes: whatever it counts as processed has committed, so its rows are in
     // this page or a later one and the host never drops an outbox entry whose effect cannot arrive.
     const lastMutationId = await lastMutationIdOf(context, pull.clientId);
     // One extra row tells whether another page follows.
-    const { changes, headVersion } = await readChanges(context.store, pull.cursor, pull.limit + 1);
-    const page = changes.slice(0, pull.limit);
-    const rows: RowChange[] = page.map((change) =>
-      change.op === 'del'
-        ? { op: 'del', entity: change.entity, id: change.entity_id, version: change.version }
-        : { op: 'put', entity: change.entity, id: change.entity_id, version: change.version, row: change.row ?? {} },
-    );
-    return {
+    const page = await readChangesJson(context.store, pull.cursor, pull.limit + 1);
+    const hasMore = page.changes.length > pull.limit;
+    const changes = hasMore ? page.changes.slice(0, pull.limit) : page.changes;
+    const envelope: Omit<PullResponse, 'changes'> = {
       protocolVersion: SYNC_PROTOCOL_VERSION,
-      cursor: page.at(-1)?.version ?? pull.cursor,
+      cursor: changes.at(-1)?.version ?? pull.cursor,
       lastMutationId,
-      hasMore: changes.length > pull.limit,
-      headVersion,
-      changes: rows,
+      hasMore,
+      headVersion: page.headVersion,
     };
+    // The rows are spliced in as the database wrote them: no parse and re-stringify per row.
+    const head = JSON.stringify(envelope);
+    return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"changes":[${changes.map((change) => change.json).join(',')}]}`);
   });
 
   scope.post('/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {

@@ -156,6 +156,33 @@ export async function putSyncedRowsAt<E extends SyncedEntity>(
   ]);
 }
 
+/** Sequences a batch writer draws from itself while holding the change-log lock. */
+export type LockedSequenceName = 'change_log_version_seq' | 'service_request_reference_seq';
+
+export async function nextValue(tx: Store, sequence: LockedSequenceName): Promise<number> {
+  const [row] = await tx.query<{ v: number }>(`SELECT nextval('${sequence}')::int8 AS v`);
+  return row?.v as number;
+}
+
+/** Moves a sequence to `lastUsed` (its next nextval answers lastUsed + 1). */
+export async function setSequence(tx: Store, sequence: LockedSequenceName, lastUsed: number): Promise<void> {
+  await tx.query(`SELECT setval('${sequence}', $1::int8)`, [lastUsed]);
+}
+
+/**
+ * Writes rows already parsed with their schema: `tableRows` (one per id, with server-only
+ * columns) go to the entity's table, `logRows` to the change log at their versions.
+ */
+export async function putParsedRowsAt(
+  tx: Store,
+  entity: SyncedEntity,
+  tableRows: readonly object[],
+  logRows: ReadonlyArray<{ v: number; row: object }>,
+): Promise<void> {
+  if (logRows.length === 0) return;
+  await tx.query(WRITE_SQL[entity], [JSON.stringify(tableRows), JSON.stringify(logRows)]);
+}
+
 /** A case written without its fieldVersions (seeding, imports) gets the version that creates it. */
 function withCreationVersions(entity: SyncedEntity, row: object, version: number): object {
   if (entity !== 'service_request') return row;
@@ -227,6 +254,27 @@ export async function readChanges(
     const [head] = await tx.query<{ head: number }>('SELECT COALESCE(MAX(version), 0)::int8 AS head FROM change_log');
     return { changes, headVersion: head?.head ?? 0 };
   });
+}
+
+/** A page of the log as the JSON text of each change, built by the database from the stored
+ * rows: they were parsed with their schema when written, so the server passes them on as they are. */
+export interface ChangePageJson {
+  changes: Array<{ version: number; json: string }>;
+  headVersion: number;
+}
+
+export async function readChangesJson(store: Store, cursor: number, limit: number): Promise<ChangePageJson> {
+  const rows = await store.query<{ version: number; change: string }>(
+    `SELECT version, CASE WHEN op = 'del'
+         THEN json_build_object('op', op, 'entity', entity, 'id', entity_id, 'version', version)
+         ELSE json_build_object('op', op, 'entity', entity, 'id', entity_id, 'version', version, 'row', COALESCE(row, '{}'::jsonb))
+       END::text AS change
+     FROM change_log WHERE version > $1 ORDER BY version LIMIT $2`,
+    [cursor, limit],
+  );
+  // Read after the page, so the head is never below the page's last version.
+  const headVersion = await readHeadVersion(store);
+  return { changes: rows.map((row) => ({ version: row.version, json: row.change })), headVersion };
 }
 
 /** The newest version in the log (0 when empty). */

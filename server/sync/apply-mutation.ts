@@ -7,9 +7,8 @@ import {
 import type { CaseConflict } from '../../shared/domain/case-history.js';
 import { DeskFailure, type ErrorCode } from '../../shared/errors.js';
 import type { MutationArgsOf, MutationName } from '../../shared/mutations.js';
-import { allocateVersions, putSyncedRowsAt } from '../store/change-log.js';
-import type { Store } from '../store/store.js';
-import { checkReferences, loadCase, loadConflict, nextOfficialReference, type StoredCase } from './case-rows.js';
+import type { StoredCase } from './case-rows.js';
+import type { PushWorkspace } from './workspace.js';
 import { buildConflict, decideField, type EditOrigin } from './conflicts.js';
 
 /** A mutation the server refuses, with the reason the agent sees. */
@@ -26,7 +25,7 @@ export interface MutationContext {
 }
 
 /** Conflict ids the mutation raised; throws MutationRejected to reject. */
-type Apply<N extends MutationName> = (tx: Store, context: MutationContext, args: MutationArgsOf<N>) => Promise<string[]>;
+type Apply<N extends MutationName> = (ws: PushWorkspace, context: MutationContext, args: MutationArgsOf<N>) => Promise<string[]>;
 
 const VERSIONED = new Set<string>(VERSIONED_CASE_FIELDS);
 const isVersioned = (field: string): field is VersionedCaseField => VERSIONED.has(field);
@@ -35,8 +34,8 @@ function reject(code: ErrorCode, message: string): never {
   throw new MutationRejected(code, message);
 }
 
-async function requireCase(tx: Store, id: string): Promise<StoredCase> {
-  return (await loadCase(tx, id)) ?? reject('NOT_FOUND', `no case ${id}`);
+async function requireCase(ws: PushWorkspace, id: string): Promise<StoredCase> {
+  return (await ws.loadCase(id)) ?? reject('NOT_FOUND', `no case ${id}`);
 }
 
 function requireActiveType(serviceType: { active: boolean; agency: string } | null, code: string): { agency: string } {
@@ -50,15 +49,15 @@ function requireActiveType(serviceType: { active: boolean; agency: string } | nu
  * conflicts, all through the change log. Conflicts get the earlier versions, the case the last.
  */
 async function writeCase(
-  tx: Store,
+  ws: PushWorkspace,
   context: MutationContext,
   stored: StoredCase,
   changed: Partial<ServiceRequest>,
   conflicts: CaseConflict[] = [],
 ): Promise<void> {
   const fields = Object.keys(changed) as Array<keyof ServiceRequest>;
-  const versions = await allocateVersions(tx, conflicts.length + (fields.length > 0 ? 1 : 0));
-  await putSyncedRowsAt(tx, 'case_conflict', conflicts.map((row, i) => ({ version: versions[i] as number, row })));
+  const versions = await ws.allocateVersions(conflicts.length + (fields.length > 0 ? 1 : 0));
+  await ws.put('case_conflict', conflicts.map((row, i) => ({ version: versions[i] as number, row })));
   if (fields.length === 0) return;
   const version = versions.at(-1) as number;
   const fieldVersions = { ...stored.request.fieldVersions };
@@ -68,12 +67,12 @@ async function writeCase(
     fieldOrigins[field] = context.origin;
   }
   const row: ServiceRequest = { ...stored.request, ...changed, fieldVersions, updatedAt: context.now };
-  await putSyncedRowsAt(tx, 'service_request', [{ version, row, table: { fieldOrigins } }]);
+  await ws.put('service_request', [{ version, row, table: { fieldOrigins } }]);
 }
 
 /** Applies or records as conflicts one edit of versioned fields; the shared core of edits. */
 async function editFields(
-  tx: Store,
+  ws: PushWorkspace,
   context: MutationContext,
   stored: StoredCase,
   values: Partial<Record<VersionedCaseField, unknown>>,
@@ -91,22 +90,22 @@ async function editFields(
   }
   const changed = applied as Partial<ServiceRequest>;
   const changes = Object.keys(changed).length > 0 ? { ...changed, ...extra(changed) } : {};
-  await writeCase(tx, context, stored, changes, conflicts);
+  await writeCase(ws, context, stored, changes, conflicts);
   return conflicts.map((conflict) => conflict.id);
 }
 
-const createCaller: Apply<'createCaller'> = async (tx, context, args) => {
-  const facts = await checkReferences(tx, { callerId: args.id, neighborhoodId: args.neighborhoodId });
+const createCaller: Apply<'createCaller'> = async (ws, context, args) => {
+  const facts = await ws.checkReferences({ callerId: args.id, neighborhoodId: args.neighborhoodId });
   if (facts.callerExists) reject('INVALID_INPUT', `a caller with id ${args.id} already exists`);
   if (args.neighborhoodId !== null && !facts.neighborhoodExists) reject('INVALID_INPUT', `no neighborhood "${args.neighborhoodId}"`);
-  const [version] = await allocateVersions(tx, 1);
+  const [version] = await ws.allocateVersions(1);
   const row = { ...args, createdAt: context.now, updatedAt: context.now };
-  await putSyncedRowsAt(tx, 'caller', [{ version: version as number, row }]);
+  await ws.put('caller', [{ version: version as number, row }]);
   return [];
 };
 
-const createCase: Apply<'createCase'> = async (tx, context, args) => {
-  const facts = await checkReferences(tx, {
+const createCase: Apply<'createCase'> = async (ws, context, args) => {
+  const facts = await ws.checkReferences({
     caseId: args.id, callerId: args.callerId, serviceTypeCode: args.serviceTypeCode,
     neighborhoodId: args.neighborhoodId, provisionalReference: args.provisionalReference,
   });
@@ -117,8 +116,8 @@ const createCase: Apply<'createCase'> = async (tx, context, args) => {
   if (args.callerId !== null && !facts.callerExists) reject('NOT_FOUND', `no caller ${args.callerId}`);
   if (args.neighborhoodId !== null && !facts.neighborhoodExists) reject('INVALID_INPUT', `no neighborhood "${args.neighborhoodId}"`);
 
-  const [version] = (await allocateVersions(tx, 1)) as [number];
-  const reference = await nextOfficialReference(tx);
+  const [version] = (await ws.allocateVersions(1)) as [number];
+  const reference = await ws.nextOfficialReference();
   const fields = VERSIONED_CASE_FIELDS;
   const row: ServiceRequest = {
     ...args,
@@ -130,20 +129,20 @@ const createCase: Apply<'createCase'> = async (tx, context, args) => {
     fieldVersions: Object.fromEntries(fields.map((field) => [field, version])),
   };
   const fieldOrigins = Object.fromEntries(fields.map((field) => [field, context.origin]));
-  await putSyncedRowsAt(tx, 'service_request', [{ version, row, table: { fieldOrigins } }]);
+  await ws.put('service_request', [{ version, row, table: { fieldOrigins } }]);
   return [];
 };
 
-const editCase: Apply<'editCase'> = async (tx, context, args) => {
-  const stored = await requireCase(tx, args.caseId);
+const editCase: Apply<'editCase'> = async (ws, context, args) => {
+  const stored = await requireCase(ws, args.caseId);
   const { serviceTypeCode, neighborhoodId } = args.changes;
-  const facts = await checkReferences(tx, { serviceTypeCode, neighborhoodId });
+  const facts = await ws.checkReferences({ serviceTypeCode, neighborhoodId });
   const serviceType = serviceTypeCode === undefined ? null : requireActiveType(facts.serviceType, serviceTypeCode);
   if (neighborhoodId !== undefined && neighborhoodId !== null && !facts.neighborhoodExists) {
     reject('INVALID_INPUT', `no neighborhood "${neighborhoodId}"`);
   }
   // A new service type routes the case to that type's agency.
-  return editFields(tx, context, stored, args.changes, args.baseVersions, (applied) =>
+  return editFields(ws, context, stored, args.changes, args.baseVersions, (applied) =>
     applied.serviceTypeCode !== undefined && serviceType ? { agency: serviceType.agency } : {},
   );
 };
@@ -152,41 +151,41 @@ function statusExtras(status: ServiceRequest['status'], at: string): Partial<Ser
   return { closedAt: status === 'closed' ? at : null };
 }
 
-const changeStatus: Apply<'changeStatus'> = async (tx, context, args) => {
-  const stored = await requireCase(tx, args.caseId);
+const changeStatus: Apply<'changeStatus'> = async (ws, context, args) => {
+  const stored = await requireCase(ws, args.caseId);
   const current = stored.request;
   const stale = (current.fieldVersions.status ?? 0) > args.baseVersion;
   // A transition is judged against the status the desk would overwrite; a stale one becomes a conflict.
   if (!stale && current.status !== args.status && !canChangeStatus(current.status, args.status)) {
     reject('INVALID_INPUT', `a case cannot go from ${current.status} to ${args.status}`);
   }
-  return editFields(tx, context, stored, { status: args.status }, { status: args.baseVersion }, () =>
+  return editFields(ws, context, stored, { status: args.status }, { status: args.baseVersion }, () =>
     statusExtras(args.status, context.origin.at),
   );
 };
 
-const linkCaller: Apply<'linkCaller'> = async (tx, context, args) => {
-  const stored = await requireCase(tx, args.caseId);
+const linkCaller: Apply<'linkCaller'> = async (ws, context, args) => {
+  const stored = await requireCase(ws, args.caseId);
   if (args.callerId !== null) {
-    const facts = await checkReferences(tx, { callerId: args.callerId });
+    const facts = await ws.checkReferences({ callerId: args.callerId });
     if (!facts.callerExists) reject('NOT_FOUND', `no caller ${args.callerId}`);
   }
-  return editFields(tx, context, stored, { callerId: args.callerId }, { callerId: args.baseVersion });
+  return editFields(ws, context, stored, { callerId: args.callerId }, { callerId: args.baseVersion });
 };
 
-const addNote: Apply<'addNote'> = async (tx, context, args) => {
-  const facts = await checkReferences(tx, { caseId: args.caseId, noteId: args.id });
+const addNote: Apply<'addNote'> = async (ws, context, args) => {
+  const facts = await ws.checkReferences({ caseId: args.caseId, noteId: args.id });
   if (!facts.caseExists) reject('NOT_FOUND', `no case ${args.caseId}`);
   if (facts.noteExists) reject('INVALID_INPUT', `a note with id ${args.id} already exists`);
-  const [version] = (await allocateVersions(tx, 1)) as [number];
+  const [version] = (await ws.allocateVersions(1)) as [number];
   const row = { id: args.id, caseId: args.caseId, text: args.text, authorAgentId: context.origin.agentId, createdAt: context.origin.at };
-  await putSyncedRowsAt(tx, 'case_note', [{ version, row }]);
+  await ws.put('case_note', [{ version, row }]);
   return [];
 };
 
 /** Checks that a losing value can still be applied to the case as it is now. */
 async function checkLosingValue(
-  tx: Store,
+  ws: PushWorkspace,
   context: MutationContext,
   stored: StoredCase,
   conflict: CaseConflict,
@@ -201,17 +200,17 @@ async function checkLosingValue(
       return statusExtras(status, context.origin.at);
     }
     case 'callerId': {
-      if (value !== null && !(await checkReferences(tx, { callerId: value as string })).callerExists) {
+      if (value !== null && !(await ws.checkReferences({ callerId: value as string })).callerExists) {
         reject('NOT_FOUND', `no caller ${String(value)}`);
       }
       return {};
     }
     case 'serviceTypeCode': {
       const code = value as string;
-      return { agency: requireActiveType((await checkReferences(tx, { serviceTypeCode: code })).serviceType, code).agency };
+      return { agency: requireActiveType((await ws.checkReferences({ serviceTypeCode: code })).serviceType, code).agency };
     }
     case 'neighborhoodId': {
-      if (value !== null && !(await checkReferences(tx, { neighborhoodId: value as string })).neighborhoodExists) {
+      if (value !== null && !(await ws.checkReferences({ neighborhoodId: value as string })).neighborhoodExists) {
         reject('INVALID_INPUT', `no neighborhood "${String(value)}"`);
       }
       return {};
@@ -221,22 +220,22 @@ async function checkLosingValue(
   }
 }
 
-const resolveConflict: Apply<'resolveConflict'> = async (tx, context, args) => {
-  const conflict = (await loadConflict(tx, args.conflictId)) ?? reject('NOT_FOUND', `no conflict ${args.conflictId}`);
+const resolveConflict: Apply<'resolveConflict'> = async (ws, context, args) => {
+  const conflict = (await ws.loadConflict(args.conflictId)) ?? reject('NOT_FOUND', `no conflict ${args.conflictId}`);
   if (conflict.resolvedAt !== null) reject('INVALID_INPUT', `conflict ${args.conflictId} was already resolved (${conflict.resolution})`);
   const resolved: CaseConflict = { ...conflict, resolvedAt: context.now, resolvedBy: context.origin.agentId, resolution: args.resolution };
   if (args.resolution === 'keep') {
-    const [version] = (await allocateVersions(tx, 1)) as [number];
-    await putSyncedRowsAt(tx, 'case_conflict', [{ version, row: resolved }]);
+    const [version] = (await ws.allocateVersions(1)) as [number];
+    await ws.put('case_conflict', [{ version, row: resolved }]);
     return [];
   }
-  const stored = await requireCase(tx, conflict.caseId);
-  const extras = await checkLosingValue(tx, context, stored, conflict);
-  const [version] = (await allocateVersions(tx, 1)) as [number];
-  await putSyncedRowsAt(tx, 'case_conflict', [{ version, row: resolved }]);
+  const stored = await requireCase(ws, conflict.caseId);
+  const extras = await checkLosingValue(ws, context, stored, conflict);
+  const [version] = (await ws.allocateVersions(1)) as [number];
+  await ws.put('case_conflict', [{ version, row: resolved }]);
   // Taking the losing value is a new edit: it bumps the field's version like any other.
   const changed = { [conflict.field]: conflict.losingValue, ...extras } as Partial<ServiceRequest>;
-  await writeCase(tx, context, stored, changed);
+  await writeCase(ws, context, stored, changed);
   return [];
 };
 

@@ -11,7 +11,7 @@ export interface StoredCase {
   fieldOrigins: Record<string, EditOrigin>;
 }
 
-interface CaseRow {
+export interface CaseRow {
   id: string;
   reference: string;
   caller_id: string | null;
@@ -35,7 +35,11 @@ interface CaseRow {
 
 export async function loadCase(tx: Store, id: string): Promise<StoredCase | null> {
   const [row] = await tx.query<CaseRow>('SELECT * FROM service_requests WHERE id = $1', [id]);
-  if (!row) return null;
+  return row ? storedCaseFromRow(row) : null;
+}
+
+/** A service_requests row (as the driver returns it, or as to_jsonb renders it) in domain shape. */
+export function storedCaseFromRow(row: CaseRow): StoredCase {
   return {
     request: {
       id: row.id,
@@ -61,7 +65,7 @@ export async function loadCase(tx: Store, id: string): Promise<StoredCase | null
   };
 }
 
-interface ConflictRow {
+export interface ConflictRow {
   id: string;
   case_id: string;
   field: CaseConflict['field'];
@@ -77,7 +81,10 @@ interface ConflictRow {
 
 export async function loadConflict(tx: Store, id: string): Promise<CaseConflict | null> {
   const [row] = await tx.query<ConflictRow>('SELECT * FROM case_conflicts WHERE id = $1', [id]);
-  if (!row) return null;
+  return row ? conflictFromRow(row) : null;
+}
+
+export function conflictFromRow(row: ConflictRow): CaseConflict {
   return {
     id: row.id,
     caseId: row.case_id,

@@ -7,6 +7,7 @@ import { SYNC_PROTOCOL_VERSION, type PushResponse } from '../../shared/sync-prot
 import { lockChangeLog } from '../store/change-log.js';
 import type { Store } from '../store/store.js';
 import { APPLY_MUTATION, MutationRejected, type MutationContext } from './apply-mutation.js';
+import { BatchWorkspace, directWorkspace, type PushWorkspace } from './workspace.js';
 import type { ChangeNotifier } from './change-notifier.js';
 
 export interface PushInput {
@@ -47,9 +48,9 @@ async function storedResults(store: Store, clientId: string, ids: number[]): Pro
   return new Map(rows.map((row) => [row.mutation_id, MutationResultSchema.parse(row.result)]));
 }
 
-/** The client's last processed id, with its row and the change log locked to commit. */
+/** The client's last processed id, with its row locked to commit. The change-log lock is taken by
+ * the run (batched or savepoint) that follows, before it reads anything it will write. */
 async function lockClient(tx: Store, clientId: string): Promise<number> {
-  await lockChangeLog(tx);
   const [row] = await tx.query<{ last_mutation_id: number }>(
     'SELECT last_mutation_id FROM sync_clients WHERE client_id = $1 FOR UPDATE',
     [clientId],
@@ -57,65 +58,112 @@ async function lockClient(tx: Store, clientId: string): Promise<number> {
   return row?.last_mutation_id ?? 0;
 }
 
-async function recordResult(tx: Store, clientId: string, mutation: Mutation, result: MutationResult): Promise<void> {
-  await tx.query(
-    `WITH stored AS (
-       INSERT INTO sync_mutation_results (client_id, mutation_id, name, status, result) VALUES ($1, $2, $3, $4, $5::jsonb)
-     )
-     UPDATE sync_clients SET last_mutation_id = $2, updated_at = now() WHERE client_id = $1`,
-    [clientId, mutation.id, mutation.name, result.status, JSON.stringify(result)],
-  );
-}
-
-/** How many mutations share one transaction: enough to spread the commit's disk flush, few enough
- * that the change-log lock is not held long against other desks' pushes. */
-const MUTATIONS_PER_TRANSACTION = 100;
+/** How many mutations share one transaction: enough to spread the commit's disk flush and the
+ * prefetch queries, few enough that the change-log lock is not held long against other desks. */
+const MUTATIONS_PER_TRANSACTION = 500;
 
 interface ChunkOutcome {
   /** Mutations this chunk applied (so wrote to the change log). */
   applied: number;
   /** Set when the chunk stopped at a gap in the ids; what came before it is committed. */
   gap: MutationGap | null;
+  /** The results of this chunk, to be used only once its transaction committed. */
+  results: Map<number, MutationResult>;
+}
+
+function contextFor(clientId: string, agentId: string, mutation: Mutation): MutationContext {
+  return {
+    origin: { agentId, clientId, mutationId: mutation.id, at: mutation.createdAt },
+    now: new Date().toISOString(),
+  };
+}
+
+function applyFunction(mutation: Mutation): (ws: PushWorkspace, c: MutationContext, args: unknown) => Promise<string[]> {
+  return APPLY_MUTATION[mutation.name] as (ws: PushWorkspace, c: MutationContext, args: unknown) => Promise<string[]>;
+}
+
+function rejection(mutation: Mutation, error: unknown): MutationResult {
+  const reason = error instanceof MutationRejected
+    ? error.toJSON()
+    : deskError('INVALID_INPUT', `the case data was refused: ${(error as Error).message}`);
+  return { id: mutation.id, status: 'rejected', error: reason };
 }
 
 /** Applies one mutation inside a savepoint, so a refused one leaves no partial write behind. */
 async function applyOne(tx: Store, clientId: string, agentId: string, mutation: Mutation): Promise<MutationResult> {
-  const context: MutationContext = {
-    origin: { agentId, clientId, mutationId: mutation.id, at: mutation.createdAt },
-    now: new Date().toISOString(),
-  };
   await tx.query('SAVEPOINT frontdesk_mutation');
   try {
-    const apply = APPLY_MUTATION[mutation.name] as (tx: Store, c: MutationContext, args: unknown) => Promise<string[]>;
-    const conflictIds = await apply(tx, context, mutation.args);
+    const conflictIds = await applyFunction(mutation)(directWorkspace(tx), contextFor(clientId, agentId, mutation), mutation.args);
     await tx.query('RELEASE SAVEPOINT frontdesk_mutation');
     return { id: mutation.id, status: 'applied', conflictIds };
   } catch (error) {
     if (!(error instanceof MutationRejected) && !isDataError(error)) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT frontdesk_mutation');
-    const reason = error instanceof MutationRejected
-      ? error.toJSON()
-      : deskError('INVALID_INPUT', `the case data was refused: ${(error as Error).message}`);
-    return { id: mutation.id, status: 'rejected', error: reason };
+    return rejection(mutation, error);
   }
 }
 
+/** Stores the results of a run and the client's new last processed id, in one statement. */
+async function recordResults(tx: Store, clientId: string, processed: ReadonlyArray<{ mutation: Mutation; result: MutationResult }>): Promise<void> {
+  const last = processed.at(-1);
+  if (!last) return;
+  await tx.query(
+    `WITH stored AS (
+       INSERT INTO sync_mutation_results (client_id, mutation_id, name, status, result)
+       SELECT $1, r.id, r.name, r.status, r.result FROM jsonb_to_recordset($2::jsonb) AS r(id int8, name text, status text, result jsonb)
+     )
+     UPDATE sync_clients SET last_mutation_id = $3, updated_at = now() WHERE client_id = $1`,
+    [
+      clientId,
+      JSON.stringify(processed.map(({ mutation, result }) => ({ id: mutation.id, name: mutation.name, status: result.status, result }))),
+      last.mutation.id,
+    ],
+  );
+}
+
+type ApplyRun = (tx: Store, mutations: readonly Mutation[]) => Promise<{
+  applyNext: (mutation: Mutation) => Promise<MutationResult>;
+  finish: () => Promise<void>;
+}>;
+
+/** The usual way: reads prefetched, writes buffered and flushed per entity at the end. */
+const batchedRun = (clientId: string, agentId: string): ApplyRun => async (tx, mutations) => {
+  const ws = await BatchWorkspace.open(tx, mutations);
+  return {
+    async applyNext(mutation) {
+      const writesBefore = ws.writeCount;
+      try {
+        const conflictIds = await applyFunction(mutation)(ws, contextFor(clientId, agentId, mutation), mutation.args);
+        return { id: mutation.id, status: 'applied', conflictIds };
+      } catch (error) {
+        if (!(error instanceof MutationRejected)) throw error;
+        // Every check runs before the first write, so a rejected mutation has buffered nothing.
+        if (ws.writeCount !== writesBefore) throw new DeskFailure('INTERNAL', `mutation ${mutation.id} was rejected after writing`);
+        return rejection(mutation, error);
+      }
+    },
+    finish: () => ws.flush(),
+  };
+};
+
+/** The careful way, when the database refused a batch's data: one savepoint per mutation. */
+const savepointRun = (clientId: string, agentId: string): ApplyRun => async (tx) => {
+  await lockChangeLog(tx);
+  return { applyNext: (mutation) => applyOne(tx, clientId, agentId, mutation), finish: async () => {} };
+};
+
 /**
- * A run of mutations in one transaction, each recorded with the client's last processed id in
- * that same transaction: a crash rolls the whole run back, and the retry applies it once.
+ * A run of mutations in one transaction, recorded with the client's last processed id in that
+ * same transaction: a crash rolls the whole run back, and the retry applies it once.
  */
-async function processChunk(
-  store: Store,
-  clientId: string,
-  agentId: string,
-  chunk: readonly Mutation[],
-  results: Map<number, MutationResult>,
-): Promise<ChunkOutcome> {
+async function processChunk(store: Store, clientId: string, chunk: readonly Mutation[], run: ApplyRun): Promise<ChunkOutcome> {
   return store.transaction(async (tx) => {
     let last = await lockClient(tx, clientId);
+    const results = new Map<number, MutationResult>();
     // Another push of this client may have processed some of these since we looked.
     const done = await storedResults(tx, clientId, chunk.filter((m) => m.id <= last).map((m) => m.id));
-    let applied = 0;
+    const fresh: Mutation[] = [];
+    let gap: MutationGap | null = null;
     for (const mutation of chunk) {
       if (mutation.id <= last) {
         const stored = done.get(mutation.id);
@@ -123,15 +171,37 @@ async function processChunk(
         results.set(mutation.id, stored);
         continue;
       }
-      if (mutation.id !== last + 1) return { applied, gap: new MutationGap(last + 1, mutation.id) };
-      const result = await applyOne(tx, clientId, agentId, mutation);
-      await recordResult(tx, clientId, mutation, result);
-      results.set(mutation.id, result);
+      if (mutation.id !== last + 1) {
+        gap = new MutationGap(last + 1, mutation.id);
+        break;
+      }
+      fresh.push(mutation);
       last = mutation.id;
+    }
+    const processed: Array<{ mutation: Mutation; result: MutationResult }> = [];
+    let applied = 0;
+    if (fresh.length === 0) return { applied, gap, results };
+    const applier = await run(tx, fresh);
+    for (const mutation of fresh) {
+      const result = await applier.applyNext(mutation);
+      processed.push({ mutation, result });
+      results.set(mutation.id, result);
       if (result.status === 'applied') applied += 1;
     }
-    return { applied, gap: null };
+    await applier.finish();
+    await recordResults(tx, clientId, processed);
+    return { applied, gap, results };
   });
+}
+
+/** Batched first; if the database refuses the batch's data, the chunk is redone one savepoint at a time. */
+async function processChunkSafely(store: Store, clientId: string, agentId: string, chunk: readonly Mutation[]): Promise<ChunkOutcome> {
+  try {
+    return await processChunk(store, clientId, chunk, batchedRun(clientId, agentId));
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    return processChunk(store, clientId, chunk, savepointRun(clientId, agentId));
+  }
 }
 
 /**
@@ -153,7 +223,8 @@ export async function pushMutations(
   const results = await storedResults(store, push.clientId, ordered.filter((m) => m.id <= lastAtStart).map((m) => m.id));
   const pending = ordered.filter((m) => !results.has(m.id));
   for (let start = 0; start < pending.length; start += MUTATIONS_PER_TRANSACTION) {
-    const outcome = await processChunk(store, push.clientId, agentId, pending.slice(start, start + MUTATIONS_PER_TRANSACTION), results);
+    const outcome = await processChunkSafely(store, push.clientId, agentId, pending.slice(start, start + MUTATIONS_PER_TRANSACTION));
+    for (const [id, result] of outcome.results) results.set(id, result);
     // Poked per commit (the hub debounces), so hosts hear of what committed even if the push stops later.
     if (outcome.applied > 0) notifier.changed();
     if (outcome.gap) throw outcome.gap;

@@ -33,7 +33,7 @@ export interface RecordedMutation {
 
 export class Outbox {
   readonly context: EffectContext;
-  private readonly s: Record<'insert' | 'list' | 'forCase' | 'pending' | 'replayable' | 'attempt' | 'applied' | 'rejected' | 'ack' | 'dropApplied' | 'serviceType', Statement>;
+  private readonly s: Record<'insert' | 'list' | 'forCase' | 'pending' | 'replayable' | 'attempt' | 'applied' | 'rejected' | 'ack' | 'dropApplied' | 'confirmed' | 'hasWork' | 'serviceType', Statement>;
 
   constructor(private readonly db: Database, agentId: string) {
     this.s = {
@@ -47,6 +47,8 @@ export class Outbox {
       rejected: db.prepare(`UPDATE outbox SET state = 'rejected', error = ? WHERE mutation_id = ? AND state != 'rejected'`),
       ack: db.prepare(`DELETE FROM outbox WHERE mutation_id = ? AND state = 'rejected'`),
       dropApplied: db.prepare(`DELETE FROM outbox WHERE state = 'applied' AND mutation_id <= ?`),
+      confirmed: db.prepare(`SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'applied' AND mutation_id <= ?)`).pluck(),
+      hasWork: db.prepare('SELECT EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM server_rows)').pluck(),
       serviceType: db.prepare(`SELECT code, name, agency, active, needs_location FROM service_types WHERE code = ?`),
     };
     const serverRows = serverRowsFor(db);
@@ -115,7 +117,7 @@ export class Outbox {
 
   /** True while mutations or their server rows are around, so pulls must rebase. */
   hasWork(): boolean {
-    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM server_rows)').pluck().get() === 1;
+    return this.s.hasWork.get() === 1;
   }
 
   needsRebase(): boolean {
@@ -125,9 +127,13 @@ export class Outbox {
   /**
    * Inside the pull page's transaction, after the server's rows are written: puts every row the
    * outbox touched back to its server version, drops what the server confirmed, and replays
-   * what is still pending on top, in id order. Returns the cases it touched.
+   * what is still pending on top, in id order. Returns the cases it touched. When the page
+   * changed no tracked row, nothing was answered since the last rebase and nothing is confirmed,
+   * the local rows already are the server's plus the pending effects: nothing to do.
    */
-  rebase(lastMutationId: number, dropConfirmed: boolean): string[] {
+  rebase(lastMutationId: number, dropConfirmed: boolean, touched = true): string[] {
+    const drops = dropConfirmed && this.s.confirmed.get(lastMutationId) === 1;
+    if (!touched && !drops && !this.needsRebase()) return [];
     const restored = serverRowsFor(this.db).restoreAll();
     if (dropConfirmed) this.s.dropApplied.run(lastMutationId);
     const caseIds = new Set(restored.filter((key) => key.entity === 'service_request').map((key) => key.id));

@@ -1,6 +1,7 @@
-// Applies one page of a pull to the cache: every row is parsed with its entity's schema first,
-// then all changes, the rebase of the outbox and the new cursor are written in one transaction,
-// so a bad page changes nothing and a crash never leaves rows without the cursor that covers them.
+// Applies one page of a pull to the cache: every row is parsed with its entity's schema as it is
+// written, and all changes, the rebase of the outbox and the new cursor go in one transaction, so
+// a bad row rolls the page back (it changes nothing) and a crash never leaves rows without the
+// cursor that covers them.
 import type { Database, Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { DeskFailure, formatZodError } from '../../../shared/errors.js';
@@ -26,12 +27,13 @@ export interface ApplyPullPageOptions {
   syncedAt?: string;
   /** Closed cases closed before this (epoch ms) are not kept on the desk. */
   closedBeforeMs?: number;
-  /** Runs inside the page's transaction after its rows are written (the outbox rebase). */
-  afterRows?: () => string[];
+  /** Runs inside the page's transaction after its rows are written (the outbox rebase);
+   * `touched` says whether the page changed a row the outbox tracks (or a service type, which
+   * a replayed createCase reads). */
+  afterRows?: (page: { touched: boolean }) => string[];
 }
 
 export function applyPullPage(db: Database, page: PullResponse, options: ApplyPullPageOptions = {}): AppliedPage {
-  const parsed = page.changes.map(parseChange);
   const rows = rowStoreFor(db);
   const serverRows = serverRowsFor(db);
   const saveState = saveStateStatement(db);
@@ -41,10 +43,15 @@ export function applyPullPage(db: Database, page: PullResponse, options: ApplyPu
   const caseIds = new Set<string>();
   db.transaction(() => {
     const tracked = serverRows.trackedKeys();
-    for (const change of parsed) {
+    let touched = false;
+    // Parsed one at a time: each parsed row is garbage as soon as it is written, so a page of
+    // ten thousand rows never lives twice in memory.
+    for (let index = 0; index < page.changes.length; index += 1) {
+      const change = parseChange(page.changes[index] as PullResponse['changes'][number], index);
       const caseId = caseOf(change);
       if (caseId) caseIds.add(caseId);
       const isTracked = tracked.size > 0 && tracked.has(trackedKey(change.entity, change.id));
+      if (isTracked || change.entity === 'service_type') touched = true;
       if (change.op === 'del') {
         if (isTracked) serverRows.updateTracked(change.entity, change.id, null);
         rows.del(change.entity, change.id);
@@ -60,7 +67,7 @@ export function applyPullPage(db: Database, page: PullResponse, options: ApplyPu
       }
       puts += 1;
     }
-    for (const caseId of options.afterRows?.() ?? []) caseIds.add(caseId);
+    for (const caseId of options.afterRows?.({ touched }) ?? []) caseIds.add(caseId);
     saveState.run({
       cursor: page.cursor,
       head_version: page.headVersion,

@@ -28,6 +28,8 @@ export interface SyncWorkOptions {
   onCasesChanged?: (caseIds: string[]) => void;
 }
 
+const COUNT_EVERY_MS = 1_000;
+
 export function createSyncWork(options: SyncWorkOptions): SyncWork {
   const { db, session, outbox, clientId, now } = options;
   const limit = options.pageLimit ?? 2_000;
@@ -53,6 +55,7 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
 
       let state = readSyncState(db);
       let rowsInCache = countCachedRows(db);
+      let countedAt = now().getTime();
       const start = { cursor: state.cursor, at: now().getTime() };
       let backlog: SyncStatus['progress'] = null;
       let next: Promise<PullResponse> | null = null;
@@ -76,10 +79,15 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
             syncedAt: now().toISOString(),
             closedBeforeMs: closedCutoffMs(now(), options.closedCaseDays),
             // Confirmed mutations leave only on the last page: their rows may be in later ones.
-            afterRows: rebase ? () => outbox.rebase(page.lastMutationId, !page.hasMore) : undefined,
+            afterRows: rebase ? ({ touched }) => outbox.rebase(page.lastMutationId, !page.hasMore, touched) : undefined,
           });
           raiseIssuedFloor(db, page.lastMutationId);
-          if (page.changes.length > 0) rowsInCache = countCachedRows(db);
+          // Counting a million-row table costs tens of milliseconds: at most once a second while
+          // paging, and always on the last page.
+          if (page.changes.length > 0 && (!page.hasMore || now().getTime() - countedAt >= COUNT_EVERY_MS)) {
+            rowsInCache = countCachedRows(db);
+            countedAt = now().getTime();
+          }
           state = { ...state, cursor: page.cursor, headVersion: page.headVersion, lastMutationId: page.lastMutationId };
           if (applied.caseIds.length > 0) options.onCasesChanged?.(applied.caseIds);
         }

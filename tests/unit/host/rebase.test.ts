@@ -141,3 +141,30 @@ describe('outbox and rebase', () => {
     expect(outboxStates()).toEqual(['1:rejected', '2:rejected']);
   });
 });
+
+describe('rebase skipped when a page leaves the outbox rows alone', () => {
+  function pullTouchAware(changes: RowChange[], lastMutationId: number, hasMore = false): string[] {
+    version = Math.max(version, changes.at(-1)?.version ?? version);
+    const page: PullResponse = { protocolVersion: 1, cursor: version, lastMutationId, hasMore, headVersion: version, changes };
+    let rebased: string[] = [];
+    applyPullPage(db, page, { afterRows: ({ touched }) => (rebased = outbox.rebase(lastMutationId, !hasMore, touched)) });
+    return rebased;
+  }
+
+  it('keeps the pending edit without replaying on an unrelated page, and replays when its row arrives', () => {
+    const mine = uuid(102);
+    const other = serviceRequests.find((row) => row.id !== mine)!;
+    outbox.record('editCase', { caseId: mine, changes: { description: 'Mine' }, baseVersions: { description: 0 } }, AT);
+    // The first pull after recording still rebases (the outbox has not been rebased since).
+    pullTouchAware([put({ ...other, description: 'elsewhere 1' })], 0);
+    // An unrelated page: nothing to replay, the optimistic edit stays, the other case is the server's.
+    expect(pullTouchAware([put({ ...other, description: 'elsewhere 2' })], 0)).toEqual([]);
+    expect(local(mine)).toMatchObject({ description: 'Mine' });
+    expect(local(other.id)).toMatchObject({ description: 'elsewhere 2' });
+    // The server's row of the edited case arrives: restored, then the pending edit replayed on top.
+    const server = { ...(serviceRequests.find((row) => row.id === mine) as ServiceRequest), address: 'Server address' };
+    expect(pullTouchAware([put(server)], 0)).toContain(mine);
+    expect(local(mine)).toMatchObject({ description: 'Mine', address: 'Server address' });
+    expect(outboxStates()).toEqual(['1:pending']);
+  });
+});
