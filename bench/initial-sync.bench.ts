@@ -2,36 +2,24 @@
 // (PostgreSQL when reachable, else PGlite). The host runs in a child process so its peak memory is
 // its own; a raw better-sqlite3 bulk insert of the same rows in the same run is the baseline.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { startServer, ServerConfigSchema } from '../server/app.js';
 import { generateDemoData } from '../server/demo-data/generate.js';
+import { benchPostgresSchema, postgresReachable } from './postgres.js';
 import { round, writeBenchResult } from './report.js';
 
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 500_000);
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const PAGE = Number(process.env.BENCH_PULL_PAGE ?? 10_000);
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SEED_NOW = new Date('2026-11-25T12:00:00Z');
 
 interface ChildReport { rows: number; seconds: number; peakMb: number; callers: number; serviceRequests: number; heapMb: number; externalMb: number }
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The child: an empty cache syncs everything once, then reports rows, time and its peak RSS. */
 async function runChild(): Promise<void> {
@@ -105,12 +93,12 @@ function rawInsertRowsPerSecond(dir: string): number {
 export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-initial-sync-'));
   const usePostgres = await postgresReachable();
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const postgres = benchPostgresSchema();
   const totalStarted = performance.now();
   console.log(`seeding ${CALLERS} callers and ${CASES} cases into ${usePostgres ? 'PostgreSQL' : 'PGlite'}…`);
   const server = await startServer(ServerConfigSchema.parse({
     host: '127.0.0.1', port: 0, dataDir: join(dir, 'server'), logLevel: 'silent', seed: { callers: CALLERS, cases: CASES },
-    ...(usePostgres ? { databaseUrl: POSTGRES_URL, databaseSchema: schema } : {}),
+    ...(usePostgres ? { databaseUrl: postgres.url, databaseSchema: postgres.schema } : {}),
   }));
   try {
     console.log('host pulling into an empty cache…');
@@ -127,12 +115,7 @@ export async function run(): Promise<string> {
     });
   } finally {
     await server.close();
-    if (usePostgres) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    if (usePostgres) await postgres.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,37 +1,25 @@
 // outbox-drain: 5,000 changes made on a desk while the server is unreachable, then the desk
 // reconnects: time until the outbox is empty and the cache caught up, and whether the server
 // holds every change exactly once (lost and duplicated are counted from the server's rows).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { startHost } from '../electron/host/host.js';
 import { startServer, ServerConfigSchema } from '../server/app.js';
+import { benchPostgresSchema, postgresReachable } from './postgres.js';
 import { round, writeBenchResult } from './report.js';
 
 const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 5_000);
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-outbox-drain-'));
   const usePostgres = await postgresReachable();
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const postgres = benchPostgresSchema();
   const server = await startServer(ServerConfigSchema.parse({
     host: '127.0.0.1', port: 0, dataDir: join(dir, 'server'), logLevel: 'silent', seed: { callers: 200, cases: 600 },
-    ...(usePostgres ? { databaseUrl: POSTGRES_URL, databaseSchema: schema } : {}),
+    ...(usePostgres ? { databaseUrl: postgres.url, databaseSchema: postgres.schema } : {}),
   }));
   const common = { dataDir: join(dir, 'desk'), agentId: 'demo-calltaker', pokes: false, pullIntervalMs: 3_600_000, closedCaseDays: 100_000, log: () => undefined } as const;
   try {
@@ -85,12 +73,7 @@ export async function run(): Promise<string> {
     });
   } finally {
     await server.close();
-    if (usePostgres) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    if (usePostgres) await postgres.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { v7 as uuidv7 } from 'uuid';
 import { ServerConfigSchema, startServer, type RunningServer } from '../server/app.js';
-import { dropPgSchema } from '../server/store/pg-store.js';
 import type { Mutation } from '../shared/mutations.js';
 import { makeProvisionalReference } from '../shared/mutations.js';
 import { PushResponseSchema, SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION } from '../shared/sync-protocol.js';
+import { benchPostgresSchema } from './postgres.js';
 import { round, writeBenchResult } from './report.js';
 
 const MUTATIONS = Number(process.env.BENCH_PUSH_MUTATIONS ?? 20_000);
 const BATCH = 500;
 const DESKS = 4;
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const AGENTS = ['demo-calltaker', 'demo-triage', 'demo-lead'];
 
 /** One desk's outbox: for each case, create it, edit it, start work on it, add a note. */
@@ -87,10 +86,10 @@ async function measure(server: RunningServer): Promise<{ perSecond: number; reje
 
 async function runOn(kind: 'postgres' | 'pglite'): Promise<{ perSecond: number; rejected: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fd311-bench-push-'));
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const postgres = benchPostgresSchema();
   const config = ServerConfigSchema.parse({
     host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', seed: { callers: 100, cases: 100 },
-    ...(kind === 'postgres' ? { databaseUrl: POSTGRES_URL, databaseSchema: schema } : {}),
+    ...(kind === 'postgres' ? { databaseUrl: postgres.url, databaseSchema: postgres.schema } : {}),
   });
   const server = await startServer(config);
   try {
@@ -98,7 +97,7 @@ async function runOn(kind: 'postgres' | 'pglite'): Promise<{ perSecond: number; 
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (kind === 'postgres') await dropPgSchema(POSTGRES_URL, schema);
+    if (kind === 'postgres') await postgres.drop();
   }
 }
 
