@@ -2,6 +2,10 @@
 // it. One contract, three transports (Electron IPC, WebSocket in web mode, in-process in tests);
 // every message is validated with these schemas where it arrives.
 import { z } from 'zod';
+import {
+  CallControlStateSchema, HoldRequestSchema, TransferRequestSchema, TransferTargetsSchema, WrapUpRequestSchema,
+  WrapUpResponseSchema,
+} from './call-control.js';
 import { AgentSchema, AgentStateSchema } from './domain/agent.js';
 import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
 import { CallerSchema } from './domain/caller.js';
@@ -134,7 +138,8 @@ export const DeskMethods = {
   lookupCaller: { params: z.object({ phone: z.string().min(1).max(64) }).strict(), result: ScreenPopSchema },
   getSyncStatus: { params: Empty, result: SyncStatusSchema },
   syncNow: { params: Empty, result: SyncStatusSchema },
-  setAgentState: { params: z.object({ state: AgentStateSchema }).strict(), result: AgentSchema },
+  /** `reason` is required for away (one of AWAY_REASONS) and ignored otherwise. */
+  setAgentState: { params: z.object({ state: AgentStateSchema, reason: z.string().max(200).nullable().default(null) }).strict(), result: AgentSchema },
   getVoiceToken: { params: Empty, result: VoiceTokenSchema },
   listServiceTypes: { params: Empty, result: z.array(ServiceTypeSchema) },
   createCaller: { params: NewCallerParamsSchema, result: CallerSchema },
@@ -152,6 +157,14 @@ export const DeskMethods = {
   resolveConflict: { params: z.object({ conflictId: z.uuid(), resolution: z.enum(['keep', 'take_losing']) }).strict(), result: CaseConflictSchema },
   listOutbox: { params: Empty, result: z.array(OutboxEntrySchema) },
   /** The agent has read a rejection; the entry leaves the outbox (its reason stays in the log). */
+  // Call control: online only (the host forwards to the server, which drives Twilio).
+  getCallState: { params: z.object({ callId: z.uuid() }).strict(), result: CallControlStateSchema },
+  holdCall: { params: HoldRequestSchema.extend({ callId: z.uuid() }).strict(), result: CallControlStateSchema },
+  transferCall: { params: TransferRequestSchema.extend({ callId: z.uuid() }).strict(), result: CallControlStateSchema },
+  completeTransfer: { params: z.object({ callId: z.uuid() }).strict(), result: CallControlStateSchema },
+  cancelTransfer: { params: z.object({ callId: z.uuid() }).strict(), result: CallControlStateSchema },
+  wrapUpCall: { params: WrapUpRequestSchema.extend({ callId: z.uuid() }).strict(), result: WrapUpResponseSchema },
+  listTransferTargets: { params: z.object({ callId: z.uuid() }).strict(), result: TransferTargetsSchema },
   acknowledgeRejection: { params: z.object({ mutationId: z.number().int().positive() }).strict(), result: z.object({ ok: z.literal(true) }) },
 } as const;
 
@@ -165,6 +178,8 @@ export const DeskEvents = {
   casesChanged: z.object({ caseIds: z.array(z.string()) }),
   /** The server answered a push: rejections and conflicts the agent must see. */
   mutationResults: z.array(MutationResultSchema),
+  /** The server changed a call this agent holds or was offered. */
+  callChanged: CallControlStateSchema,
 } as const;
 export type DeskEventName = keyof typeof DeskEvents;
 export const DESK_EVENT_NAMES = Object.keys(DeskEvents) as DeskEventName[];

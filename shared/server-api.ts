@@ -6,7 +6,10 @@ export const SignInRequestSchema = z.object({ agentId: AgentIdSchema }).strict()
 export const SignInResponseSchema = z.object({ agent: AgentSchema, accessToken: z.string() });
 export type SignInResponse = z.infer<typeof SignInResponseSchema>;
 
-export const SetAgentStateRequestSchema = z.object({ state: AgentStateSchema }).strict();
+/** `reason` is required when going away (one of AWAY_REASONS). */
+export const SetAgentStateRequestSchema = z
+  .object({ state: AgentStateSchema, reason: z.string().max(200).nullable().default(null) })
+  .strict();
 
 export const VoiceTokenResponseSchema = z.object({
   identity: AgentIdSchema,

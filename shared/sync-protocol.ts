@@ -1,6 +1,8 @@
 // The sync protocol between desk hosts and the central server, as versioned data: push sends the
 // outbox's mutations, pull returns the change log after a cursor, a poke says "pull now".
 import { z } from 'zod';
+import { CallControlStateSchema } from './call-control.js';
+import { AgentSchema } from './domain/agent.js';
 import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
 import { CallerSchema } from './domain/caller.js';
 import { NeighborhoodSchema } from './domain/neighborhood.js';
@@ -90,7 +92,17 @@ export const PushResponseSchema = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
 
-/** WebSocket path where the server pokes hosts to pull; messages are `PokeMessage`s. */
+/**
+ * WebSocket path of the host's live channel. `poke`: there is something to pull. `agent`: the
+ * signed-in agent's state changed on the server (routing, a team lead, a wrap-up timer).
+ * `call`: a call this agent holds or was offered changed (hold, transfer, ended, ...).
+ */
 export const SYNC_POKE_PATH = '/sync/poke';
 export const PokeMessageSchema = z.object({ type: z.literal('poke'), headVersion: z.number().int().nonnegative() });
 export type PokeMessage = z.infer<typeof PokeMessageSchema>;
+export const HostLiveMessageSchema = z.discriminatedUnion('type', [
+  PokeMessageSchema,
+  z.object({ type: z.literal('agent'), agent: AgentSchema }),
+  z.object({ type: z.literal('call'), call: CallControlStateSchema }),
+]);
+export type HostLiveMessage = z.infer<typeof HostLiveMessageSchema>;

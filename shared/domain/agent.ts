@@ -16,5 +16,13 @@ export const AgentSchema = z.object({
   skills: z.array(z.string()),
   state: AgentStateSchema,
   stateSince: z.iso.datetime({ offset: true }),
+  /** Why the agent is in this state: the away reason the agent chose, or what moved them
+   * ("missed 2 calls", "set by Alex Kim"). Null when the agent chose it without a reason. */
+  stateReason: z.string().max(200).nullable().default(null),
 });
 export type Agent = z.infer<typeof AgentSchema>;
+
+/** Reasons an agent may give for going away; the router never offers them calls. */
+export const AWAY_REASONS = ['break', 'lunch', 'meeting', 'training', 'coaching', 'technical_problem', 'other'] as const;
+export const AwayReasonSchema = z.enum(AWAY_REASONS);
+export type AwayReason = z.infer<typeof AwayReasonSchema>;
