@@ -1,0 +1,63 @@
+// Abandoned vehicles are a Police Department service request; the plate, when the caller can read it, makes it NE-ABV-1.
+import type { TriageProtocolDocument } from '../protocol.js';
+
+export const abandonedVehicle: TriageProtocolDocument = {
+  schemaVersion: 1,
+  id: 'abandoned-vehicle',
+  version: 1,
+  title: 'Abandoned vehicle',
+  summary: 'A vehicle left on a public street without moving for days.',
+  effectiveFrom: '2026-12-01T00:00:00Z',
+  start: 'person_or_leak',
+  nodes: [
+    {
+      id: 'person_or_leak',
+      kind: 'yes_no',
+      prompt: 'Is anyone inside the vehicle, or is it leaking fuel?',
+      yes: 'return_person_or_leak',
+      no: 'days_unmoved',
+    },
+    {
+      id: 'days_unmoved',
+      kind: 'number',
+      prompt: 'How many days has it been parked there without moving?',
+      field: 'days_unmoved',
+      min: 0,
+      max: 365,
+      integer: true,
+      unit: 'days',
+      branches: [{ when: { op: 'lt', value: 3 }, next: 'too_soon' }],
+      next: 'address',
+    },
+    { id: 'address', kind: 'address', prompt: 'Where is it? Give the street address or the nearest corner.', field: 'address', next: 'description' },
+    { id: 'description', kind: 'free_text', prompt: 'What make, model and color is it?', field: 'vehicle_description', maxLength: 200, next: 'plate_visible' },
+    { id: 'plate_visible', kind: 'yes_no', prompt: 'Can you read the license plate?', yes: 'plate', no: 'request_without_plate' },
+    { id: 'plate', kind: 'plate', prompt: 'What is the license plate?', field: 'vehicle_plate', next: 'request_with_plate' },
+    { id: 'return_person_or_leak', kind: 'return_to_911', determinant: '911-ABV-1' },
+    {
+      id: 'too_soon',
+      kind: 'information',
+      determinant: 'NE-ABV-3',
+      articleId: 'kb-abandoned-vehicle',
+      text: 'A car may park on a public street. If it has not moved in three days, call us back and we will send it to the police.',
+    },
+    {
+      id: 'request_with_plate',
+      kind: 'service_request',
+      determinant: 'NE-ABV-1',
+      serviceTypeCode: 'abandoned-vehicle',
+      department: 'Police Department',
+      priority: 'standard',
+      requiredFields: ['address', 'vehicle_description', 'vehicle_plate'],
+    },
+    {
+      id: 'request_without_plate',
+      kind: 'service_request',
+      determinant: 'NE-ABV-2',
+      serviceTypeCode: 'abandoned-vehicle',
+      department: 'Police Department',
+      priority: 'standard',
+      requiredFields: ['address', 'vehicle_description'],
+    },
+  ],
+};

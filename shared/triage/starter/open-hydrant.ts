@@ -1,0 +1,80 @@
+// An open hydrant is a Water Department request, urgent when children play in it near traffic; it
+// stays non-emergency unless a crash hurt someone.
+import type { TriageProtocolDocument } from '../protocol.js';
+
+const keepAway = 'Please keep children away from the traffic. The Water Department will shut it off.';
+
+export const openHydrant: TriageProtocolDocument = {
+  schemaVersion: 1,
+  id: 'open-hydrant',
+  version: 1,
+  title: 'Open fire hydrant',
+  summary: 'A hydrant left open, or knocked down by a vehicle.',
+  effectiveFrom: '2026-12-01T00:00:00Z',
+  start: 'hit_by_vehicle',
+  nodes: [
+    { id: 'hit_by_vehicle', kind: 'yes_no', prompt: 'Was the hydrant hit by a vehicle?', yes: 'crash_hurt', no: 'open_address' },
+    { id: 'crash_hurt', kind: 'yes_no', prompt: 'Is anyone hurt?', yes: 'return_crash', no: 'water_flowing' },
+    { id: 'water_flowing', kind: 'yes_no', prompt: 'Is water coming out of it?', yes: 'flowing_address', no: 'dry_address' },
+    { id: 'flowing_address', kind: 'address', prompt: 'Where is the hydrant? Give the address or the nearest corner.', field: 'address', next: 'knocked_down_flowing' },
+    { id: 'dry_address', kind: 'address', prompt: 'Where is the hydrant? Give the address or the nearest corner.', field: 'address', next: 'knocked_down_dry' },
+    { id: 'open_address', kind: 'address', prompt: 'Where is the hydrant? Give the address or the nearest corner.', field: 'address', next: 'children' },
+    {
+      id: 'children',
+      kind: 'yes_no',
+      prompt: 'Are children playing in the water near traffic?',
+      help: 'Still not an emergency unless someone is hurt: send it as urgent.',
+      field: 'children_near_traffic',
+      yes: 'open_children',
+      no: 'flooding',
+    },
+    { id: 'flooding', kind: 'yes_no', prompt: 'Is water getting into a home or a basement?', field: 'flooding_property', yes: 'open_flooding', no: 'open' },
+    { id: 'return_crash', kind: 'return_to_911', determinant: '911-HYD-1' },
+    {
+      id: 'open',
+      kind: 'service_request',
+      determinant: 'NE-HYD-1',
+      serviceTypeCode: 'hydrant-request',
+      department: 'Water Department (PWD)',
+      priority: 'standard',
+      requiredFields: ['address'],
+    },
+    {
+      id: 'open_children',
+      kind: 'service_request',
+      determinant: 'NE-HYD-2',
+      serviceTypeCode: 'hydrant-request',
+      department: 'Water Department (PWD)',
+      priority: 'urgent',
+      requiredFields: ['address', 'children_near_traffic'],
+      script: keepAway,
+    },
+    {
+      id: 'open_flooding',
+      kind: 'service_request',
+      determinant: 'NE-HYD-5',
+      serviceTypeCode: 'hydrant-request',
+      department: 'Water Department (PWD)',
+      priority: 'high',
+      requiredFields: ['address', 'flooding_property'],
+    },
+    {
+      id: 'knocked_down_flowing',
+      kind: 'service_request',
+      determinant: 'NE-HYD-3',
+      serviceTypeCode: 'hydrant-request',
+      department: 'Water Department (PWD)',
+      priority: 'urgent',
+      requiredFields: ['address'],
+    },
+    {
+      id: 'knocked_down_dry',
+      kind: 'service_request',
+      determinant: 'NE-HYD-4',
+      serviceTypeCode: 'hydrant-knocked-down-no-water',
+      department: 'Water Department (PWD)',
+      priority: 'high',
+      requiredFields: ['address'],
+    },
+  ],
+};
