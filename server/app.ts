@@ -11,7 +11,10 @@ import type { HealthSchema } from '../shared/server-api.js';
 import type { ServerConfig } from './config.js';
 import type { ServerContext } from './http/context.js';
 import { installErrorHandlers } from './http/errors.js';
+import { startLiveServices } from './live/live-services.js';
 import { registerAgentRoutes, registerSignInRoute, requireSignedInAgent } from './routes/auth.js';
+import { registerCallRoutes } from './routes/calls.js';
+import { registerWallboardPreferenceRoutes, registerWallboardRoute } from './routes/live.js';
 import { registerSimulatorRoutes } from './routes/sim.js';
 import { registerPokeRoute, registerSyncRoutes } from './routes/sync.js';
 import { registerTwilioWebhooks, registerVoiceTokenRoute } from './routes/twilio.js';
@@ -20,9 +23,13 @@ import { openPgStore } from './store/pg-store.js';
 import { openPgliteStore } from './store/pglite-store.js';
 import { seedDemoData, seedReferenceData } from './store/seed.js';
 import type { Store } from './store/store.js';
+import type { LiveBus } from './live/live-bus.js';
 import { InProcessChangeNotifier } from './sync/change-notifier.js';
 import { PokeHub } from './sync/poke.js';
+import { CallCenter } from './telephony/call-center.js';
 import { TwilioSimulator } from './telephony/twilio-simulator.js';
+import { SimulatedTwilioHttpClient, TwilioVoiceApi } from './telephony/twilio-voice-api.js';
+import type { VoiceApi } from './telephony/voice-api.js';
 
 export { loadServerConfig, ServerConfigSchema, type ServerConfig, type ServerConfigInput } from './config.js';
 
@@ -30,6 +37,8 @@ export interface RunningServer {
   /** Like http://127.0.0.1:54321, without a trailing slash. */
   url: string;
   store: Store;
+  /** The instance's live bus: tests and benchmarks publish on it as the call router does. */
+  liveBus: LiveBus;
   close(): Promise<void>;
 }
 
@@ -74,23 +83,50 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
   registerSignInRoute(app, context);
   registerTwilioWebhooks(app, context);
   registerPokeRoute(app, context);
-  if (context.simulator) registerSimulatorRoutes(app, context.simulator);
+  registerWallboardRoute(app, context);
+  if (context.simulator) registerSimulatorRoutes(app, context.simulator, context.store);
   await app.register(async (scope) => {
     requireSignedInAgent(scope, context);
     registerAgentRoutes(scope, context);
     registerVoiceTokenRoute(scope, context);
+    registerCallRoutes(scope, context);
     registerSyncRoutes(scope, context);
+    registerWallboardPreferenceRoutes(scope, context);
   });
 }
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** Twilio's REST API as the call router and call control reach it; tests pass a recording fake. */
+  voiceApi?: VoiceApi;
+}
+
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const store = await prepareStore(config);
   let listeningUrl: string | null = null;
   const publicUrl = (): string => config.publicUrl ?? listeningUrl ?? urlFor(config.host, config.port);
   const app = Fastify({ logger: { level: config.logLevel } });
   const notifier = new InProcessChangeNotifier();
   const pokeHub = new PokeHub(store, notifier, { onError: (error) => app.log.warn({ err: error }, 'poke failed') });
-  const context: ServerContext = { config, store, publicUrl, simulator: null, version: VERSION, notifier, pokeHub };
+  const live = await startLiveServices(store, config, (error) => app.log.warn({ err: error }, 'live feed')).catch(async (error: unknown) => {
+    pokeHub.close();
+    await notifier.close();
+    await store.close().catch(() => undefined);
+    throw error;
+  });
+  pokeHub.followLiveBus(live.bus);
+  // Simulated telephony sends the library's requests to the simulator's REST API on this very
+  // server (where it listens, even when publicUrl names a proxy in front of it).
+  const voiceApi =
+    options.voiceApi ??
+    new TwilioVoiceApi({
+      ...config.twilio,
+      ...(config.telephony === 'simulated' ? { httpClient: new SimulatedTwilioHttpClient(() => listeningUrl ?? urlFor(config.host, config.port)) } : {}),
+    });
+  const callCenter = new CallCenter({ store, voiceApi, liveBus: live.bus, log: app.log, settings: { ...config, publicUrl } });
+  const context: ServerContext = {
+    config, store, publicUrl, simulator: null, version: VERSION, notifier, pokeHub, liveBus: live.bus, wallboard: live.wallboard,
+    voiceApi, callCenter,
+  };
 
   try {
     if (config.telephony === 'simulated') {
@@ -105,7 +141,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await configureApp(app, context);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    callCenter.close();
     pokeHub.close();
+    await live.close();
     await notifier.close();
     await store.close().catch(() => undefined);
     throw error;
@@ -116,11 +154,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     url: listeningUrl,
     store,
+    liveBus: live.bus,
     close: () => {
       closing ??= (async () => {
+        callCenter.close();
         await context.simulator?.close();
         pokeHub.close();
+        live.wallboard.close();
         await app.close();
+        await live.close();
         await notifier.close();
         await store.close();
       })();

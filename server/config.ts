@@ -4,6 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DepartmentLineSchema, type DepartmentLine } from '../shared/call-control.js';
 import { E164Schema } from '../shared/domain/ids.js';
 
 /** Fake credentials for the simulator: the right shapes, obviously not a real account. */
@@ -14,6 +15,21 @@ export const SIMULATED_TWILIO = {
   apiKeySecret: 'simulated-api-key-secret-not-a-secret',
   twimlAppSid: `AP${'0'.repeat(32)}`,
 } as const;
+
+/** Lines of the departments that take the 311 service types; fictional 555-01xx numbers. */
+export const DEFAULT_DEPARTMENT_LINES: readonly DepartmentLine[] = [
+  { code: 'streets', name: 'Streets Department', phone: '+12155550101' },
+  { code: 'water', name: 'Water Department (PWD)', phone: '+12155550102' },
+  { code: 'li', name: 'Licenses & Inspections', phone: '+12155550103' },
+  { code: 'parks', name: 'Parks & Recreation', phone: '+12155550104' },
+  { code: 'health', name: 'Department of Public Health', phone: '+12155550105' },
+  { code: 'clip', name: 'Community Life Improvement Program', phone: '+12155550106' },
+  { code: 'police', name: 'Police Department (non-emergency)', phone: '+12155550107' },
+  { code: 'fire', name: 'Fire Department (non-emergency)', phone: '+12155550108' },
+];
+
+/** Twilio's public hold-music sample; a city points this at its own recording. */
+export const DEFAULT_HOLD_MUSIC_URL = 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
 
 /** Signs demo access tokens in simulated mode only; twilio mode must be given its own. */
 export const DEMO_TOKEN_SECRET = 'frontdesk311-demo-token-secret-not-for-production';
@@ -46,6 +62,15 @@ export const ServerConfigSchema = z
     mainNumber: E164Schema.default('+12155550311'),
     /** How long an agent's softphone rings before the call goes back to the queue (<Dial timeout>). */
     ringTimeoutSeconds: z.number().int().min(1).max(600).default(20),
+    /** After a call ends the agent is in wrap-up this long, then available by itself; 0 skips wrap-up. */
+    wrapUpSeconds: z.number().int().min(0).max(3600).default(30),
+    /** Offers an agent lets ring out in a row before the router sets them away ("missed call"). */
+    awayAfterMissedCalls: z.number().int().min(1).max(100).default(1),
+    /** Played to callers waiting in a queue, between position announcements. */
+    holdMusicUrl: z.url().default(DEFAULT_HOLD_MUSIC_URL),
+    /** Where "back to 911" transfers go: the 911 center's line for calls handed back. */
+    emergencyTransferNumber: E164Schema.default('+12155550100'),
+    departmentLines: z.array(DepartmentLineSchema).min(1).default([...DEFAULT_DEPARTMENT_LINES]),
     seed: z
       .union([z.object({ callers: z.number().int().min(0), cases: z.number().int().min(0) }), z.literal(false)])
       .default({ callers: 2000, cases: 6000 }),
@@ -102,6 +127,19 @@ function booleanFrom(value: string | undefined): boolean | undefined {
   return /^(1|true|yes|on)$/i.test(value.trim());
 }
 
+/** "code|Name|+1215…;code|Name|+1215…" */
+function departmentLinesFrom(value: string | undefined): DepartmentLine[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [code = '', name = '', phone = ''] = entry.split('|').map((part) => part.trim());
+      return { code, name, phone };
+    });
+}
+
 /** Reads FRONTDESK_*, DATABASE_URL and TWILIO_* variables; throws a ZodError naming bad ones. */
 export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const seedCallers = numberFrom(env.FRONTDESK_SEED_CALLERS);
@@ -126,6 +164,11 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     transfer911Numbers: listFrom(env.FRONTDESK_911_TRANSFER_NUMBERS),
     mainNumber: env.FRONTDESK_MAIN_NUMBER || undefined,
     ringTimeoutSeconds: numberFrom(env.FRONTDESK_RING_TIMEOUT_SECONDS),
+    wrapUpSeconds: numberFrom(env.FRONTDESK_WRAP_UP_SECONDS),
+    awayAfterMissedCalls: numberFrom(env.FRONTDESK_AWAY_AFTER_MISSED_CALLS),
+    holdMusicUrl: env.FRONTDESK_HOLD_MUSIC_URL || undefined,
+    emergencyTransferNumber: env.FRONTDESK_EMERGENCY_TRANSFER_NUMBER || undefined,
+    departmentLines: departmentLinesFrom(env.FRONTDESK_DEPARTMENT_LINES),
     seed: seedOff
       ? false
       : seedCallers === undefined && seedCases === undefined

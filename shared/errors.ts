@@ -18,7 +18,11 @@ export const ERROR_CODES = {
   TWILIO_SIGNATURE_INVALID: 'The webhook signature did not match.',
   AGENT_UNAVAILABLE: 'No agent can take the call.',
   CALL_NOT_FOUND: 'The call is not known.',
+  CALL_NOT_YOURS: 'The call is held by another agent.',
+  STATE_CONFLICT: 'The agent or call is not in a state that allows this.',
   SOFTPHONE_ERROR: 'The softphone failed.',
+  PROTOCOL_INVALID: 'The triage protocol has errors; none of it was published.',
+  FORBIDDEN: 'Your role does not allow this.',
   INTERNAL: 'An unexpected error happened.',
 } as const;
 

@@ -5,7 +5,7 @@ import { SetAgentStateRequestSchema, SignInRequestSchema } from '../../shared/se
 import { issueAccessToken, verifyAccessToken } from '../auth/access-tokens.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { getAgent, setAgentState } from '../store/agents.js';
+import { AgentStateConflict, chooseAgentStateIn, getAgent } from '../store/agents.js';
 
 /** Adds a hook to `scope` that lets only requests with a valid bearer token through. */
 export function requireSignedInAgent(scope: FastifyInstance, context: ServerContext): void {
@@ -34,9 +34,21 @@ export function registerSignInRoute(app: FastifyInstance, context: ServerContext
 }
 
 export function registerAgentRoutes(scope: FastifyInstance, context: ServerContext): void {
+  // The state machine decides (server/telephony/agent-states.ts); an agent who becomes available
+  // is offered the best waiting caller at once, and every desktop of theirs hears the change.
   scope.put('/agents/me/state', async (request) => {
-    const { state } = parseInput(SetAgentStateRequestSchema, request.body);
-    const agent = await setAgentState(context.store, signedInAgentId(request), state);
+    const { state, reason } = parseInput(SetAgentStateRequestSchema, request.body);
+    const agentId = signedInAgentId(request);
+    const agent = await context.callCenter.run(async (tx, effects) => {
+      try {
+        const changed = await chooseAgentStateIn(tx, agentId, state, reason);
+        effects.agent(changed);
+        return changed;
+      } catch (error) {
+        if (error instanceof AgentStateConflict) throw new HttpFailure(409, 'STATE_CONFLICT', error.message);
+        throw error;
+      }
+    });
     if (!agent) throw new HttpFailure(401, 'UNAUTHORIZED', 'sign in first: this agent no longer exists');
     return agent;
   });

@@ -80,5 +80,5 @@ export function registerPokeRoute(app: FastifyInstance, context: ServerContext):
     if (!agentId) throw new HttpFailure(401, 'UNAUTHORIZED', 'sign in first');
     request.agentId = agentId;
   };
-  app.get(SYNC_POKE_PATH, { websocket: true, preValidation: authenticate }, (socket) => context.pokeHub.attach(socket));
+  app.get(SYNC_POKE_PATH, { websocket: true, preValidation: authenticate }, (socket, request) => context.pokeHub.attach(socket, request.agentId));
 }

@@ -4,9 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput, sendError } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { applyDialResult, applyStatusCallback, routeInboundCall } from '../telephony/call-records.js';
+import { applyConferenceEvent, applyParticipantStatus } from '../telephony/call-control.js';
+import { applyDialResult, applyStatusCallback, routeInboundCall } from '../telephony/call-lifecycle.js';
+import { queuePosition } from '../telephony/call-records.js';
 import { isSignedByTwilio } from '../telephony/signature.js';
-import { dialAgentTwiml, emptyTwiml, enqueueTwiml, hangupTwiml } from '../telephony/twiml.js';
+import { emptyTwiml, queueWaitTwiml } from '../telephony/twiml.js';
 import { createVoiceToken } from '../telephony/voice-token.js';
 import { signedInAgentId } from './auth.js';
 
@@ -32,6 +34,17 @@ const DialResultSchema = z.looseObject({
   CallStatus: z.string().optional(),
 });
 
+const QueueWaitSchema = z.looseObject({ CallSid: CallSidSchema, QueuePosition: z.string().optional() });
+
+const ConferenceEventSchema = z.looseObject({
+  ConferenceSid: z.string().min(1),
+  FriendlyName: z.string().min(1),
+  StatusCallbackEvent: z.string().min(1),
+  CallSid: CallSidSchema.optional(),
+});
+
+const ParticipantQuerySchema = z.object({ callId: z.uuid() });
+
 function sendTwiml(reply: FastifyReply, twiml: string): FastifyReply {
   return reply.code(200).type('text/xml').send(twiml);
 }
@@ -51,40 +64,48 @@ export function registerTwilioWebhooks(app: FastifyInstance, context: ServerCont
     }
   };
 
+  const center = context.callCenter;
+
   app.post('/twilio/voice', { preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(VoiceWebhookSchema, request.body);
-    const { call, decision } = await routeInboundCall(context.store, {
-      callSid: params.CallSid,
-      from: params.From,
-      to: params.To,
-      params,
-      transfer911Numbers: context.config.transfer911Numbers,
-    });
-    request.log.info({ callSid: call.callSid, queue: call.queue, decision }, 'inbound call');
-    const twiml =
-      decision.kind === 'dial'
-        ? dialAgentTwiml({
-            agentId: decision.agentId,
-            callId: call.id,
-            queue: call.queue,
-            is911Transfer: call.is911Transfer,
-            receivedAt: call.receivedAt,
-            ringTimeoutSeconds: context.config.ringTimeoutSeconds,
-          })
-        : enqueueTwiml(decision.queue);
-    return sendTwiml(reply, twiml);
+    const routed = await center.run((tx, effects) =>
+      routeInboundCall(tx, { callSid: params.CallSid, from: params.From, to: params.To, params }, center.settings, effects),
+    );
+    request.log.info({ callSid: routed.call.callSid, queue: routed.call.queue, routedTo: routed.routedTo }, 'inbound call');
+    return sendTwiml(reply, routed.twiml);
   });
 
   app.post('/twilio/status', { preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(StatusCallbackSchema, request.body);
-    await applyStatusCallback(context.store, params);
+    await center.run((tx, effects) => applyStatusCallback(tx, params, effects));
     return sendTwiml(reply, emptyTwiml());
   });
 
   app.post('/twilio/dial-result', { preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(DialResultSchema, request.body);
-    const next = await applyDialResult(context.store, params);
-    return sendTwiml(reply, next.action === 'enqueue' ? enqueueTwiml(next.queue) : hangupTwiml());
+    return sendTwiml(reply, await center.run((tx, effects) => applyDialResult(tx, params, center.settings, effects)));
+  });
+
+  // <Enqueue waitUrl>: fetched again and again while the caller waits.
+  app.post('/twilio/queue-wait', { preHandler: signedOnly }, async (request, reply) => {
+    const params = parseInput(QueueWaitSchema, request.body);
+    const reported = Number(params.QueuePosition);
+    // Twilio's position counts arrival in its own queue; ours puts 911 transfers first.
+    const position = (await queuePosition(context.store, params.CallSid)) ?? (Number.isInteger(reported) ? reported : null);
+    return sendTwiml(reply, queueWaitTwiml(position, context.config.holdMusicUrl));
+  });
+
+  app.post('/twilio/conference', { preHandler: signedOnly }, async (request, reply) => {
+    const params = parseInput(ConferenceEventSchema, request.body);
+    await center.run((tx, effects) => applyConferenceEvent(tx, params, center.settings, effects));
+    return sendTwiml(reply, emptyTwiml());
+  });
+
+  app.post('/twilio/participant', { preHandler: signedOnly }, async (request, reply) => {
+    const { callId } = parseInput(ParticipantQuerySchema, request.query);
+    const params = parseInput(StatusCallbackSchema, request.body);
+    await center.run((tx, effects) => applyParticipantStatus(tx, callId, params, center.settings, effects));
+    return sendTwiml(reply, emptyTwiml());
   });
 }
 

@@ -1,13 +1,19 @@
-// The life of a call as Twilio reports it: recorded on the voice webhook, offered to an agent,
-// moved along by status callbacks and the <Dial> result. All writes go through here.
-import { v7 as uuidv7 } from 'uuid';
+// Calls as stored: the row, its timeline, its offers to agents, and the view the desktop gets.
+// Lifecycle changes are in call-lifecycle.ts; every write of a call goes through these modules.
+import type { CallControlState, CallPhase, CallTimelineEvent, CallTimelineKind, Transfer } from '../../shared/call-control.js';
 import type { QueueName } from '../../shared/domain/call.js';
-import { lockAgentsForRouting } from '../store/agents.js';
 import { toIso, requireIso, type Store } from '../store/store.js';
-import { chooseAgent, classifyInboundCall, type RouteDecision } from './router.js';
+import type { WaitingCall } from './router.js';
 
 /** ringing: offered to agent_id; queued: waiting; answered: an agent is talking; ended. */
 export type CallStatus = 'ringing' | 'queued' | 'answered' | 'ended';
+
+/** A transfer as stored: the shared Transfer plus the target's leg and who started it. */
+export interface StoredTransfer extends Transfer {
+  transferredBy: string;
+  /** The target's call leg, once Twilio created it. */
+  callSid: string | null;
+}
 
 export interface CallRecord {
   id: string;
@@ -22,6 +28,17 @@ export interface CallRecord {
   receivedAt: string;
   answeredAt: string | null;
   endedAt: string | null;
+  abandoned: boolean;
+  agentLegSid: string | null;
+  conferenceName: string | null;
+  conferenceSid: string | null;
+  callerInConference: boolean;
+  onHold: boolean;
+  transfer: StoredTransfer | null;
+  summary: string | null;
+  disposition: CallControlState['disposition'];
+  caseId: string | null;
+  wrappedUpAt: string | null;
 }
 
 interface CallRow {
@@ -37,6 +54,17 @@ interface CallRow {
   received_at: Date | string;
   answered_at: Date | string | null;
   ended_at: Date | string | null;
+  abandoned: boolean;
+  agent_leg_sid: string | null;
+  conference_name: string | null;
+  conference_sid: string | null;
+  caller_in_conference: boolean;
+  on_hold: boolean;
+  transfer: StoredTransfer | null;
+  summary: string | null;
+  disposition: CallControlState['disposition'];
+  case_id: string | null;
+  wrapped_up_at: Date | string | null;
 }
 
 function callFromRow(row: CallRow): CallRecord {
@@ -53,134 +81,202 @@ function callFromRow(row: CallRow): CallRecord {
     receivedAt: requireIso(row.received_at),
     answeredAt: toIso(row.answered_at),
     endedAt: toIso(row.ended_at),
+    abandoned: row.abandoned,
+    agentLegSid: row.agent_leg_sid,
+    conferenceName: row.conference_name,
+    conferenceSid: row.conference_sid,
+    callerInConference: row.caller_in_conference,
+    onHold: row.on_hold,
+    transfer: row.transfer,
+    summary: row.summary,
+    disposition: row.disposition,
+    caseId: row.case_id,
+    wrappedUpAt: toIso(row.wrapped_up_at),
   };
 }
 
 export async function findCall(store: Store, callSid: string, forUpdate = false): Promise<CallRecord | null> {
-  const [row] = await store.query<CallRow>(
-    `SELECT * FROM calls WHERE call_sid = $1${forUpdate ? ' FOR UPDATE' : ''}`,
-    [callSid],
-  );
+  const [row] = await store.query<CallRow>(`SELECT * FROM calls WHERE call_sid = $1${forUpdate ? ' FOR UPDATE' : ''}`, [callSid]);
   return row ? callFromRow(row) : null;
 }
 
-export interface InboundCall {
-  callSid: string;
-  from: string;
-  to: string;
-  params: Record<string, unknown>;
-  transfer911Numbers: readonly string[];
+export async function findCallById(store: Store, id: string, forUpdate = false): Promise<CallRecord | null> {
+  const [row] = await store.query<CallRow>(`SELECT * FROM calls WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return row ? callFromRow(row) : null;
+}
+
+/** Sets columns of one call by name (trusted names only) and returns the row after it. */
+export async function updateCall(tx: Store, id: string, columns: Record<string, unknown>): Promise<CallRecord> {
+  const names = Object.keys(columns);
+  const assignments = names.map((name, index) => `${name} = $${index + 2}${name === 'transfer' ? '::jsonb' : ''}`);
+  const values = names.map((name) => (name === 'transfer' && columns[name] !== null ? JSON.stringify(columns[name]) : columns[name]));
+  const [row] = await tx.query<CallRow>(`UPDATE calls SET ${assignments.join(', ')} WHERE id = $1 RETURNING *`, [id, ...values]);
+  return callFromRow(row as CallRow);
+}
+
+export async function insertCall(
+  tx: Store,
+  call: { id: string; callSid: string; from: string; to: string; queue: QueueName; is911Transfer: boolean; twilioStatus: string | null },
+): Promise<CallRecord> {
+  const [row] = await tx.query<CallRow>(
+    `INSERT INTO calls (id, call_sid, from_number, to_number, queue, is_911_transfer, status, twilio_status, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, now()) RETURNING *`,
+    [call.id, call.callSid, call.from, call.to, call.queue, call.is911Transfer, call.twilioStatus],
+  );
+  return callFromRow(row as CallRow);
+}
+
+export async function addTimeline(tx: Store, callId: string, kind: CallTimelineKind, agentId: string | null, detail: string | null = null): Promise<void> {
+  await tx.query('INSERT INTO call_timeline (call_id, kind, agent_id, detail) VALUES ($1, $2, $3, $4)', [callId, kind, agentId, detail]);
+}
+
+export async function readTimeline(store: Store, callId: string): Promise<CallTimelineEvent[]> {
+  const rows = await store.query<{ at: Date | string; kind: CallTimelineKind; agent_id: string | null; detail: string | null }>(
+    'SELECT at, kind, agent_id, detail FROM call_timeline WHERE call_id = $1 ORDER BY id',
+    [callId],
+  );
+  return rows.map((row) => ({ at: requireIso(row.at), kind: row.kind, agentId: row.agent_id, detail: row.detail }));
+}
+
+/** Records that the call now rings `agentId`. */
+export async function openOffer(tx: Store, callId: string, agentId: string): Promise<void> {
+  await tx.query('INSERT INTO call_offers (call_id, agent_id) VALUES ($1, $2)', [callId, agentId]);
+  await tx.query(
+    `UPDATE calls SET status = 'ringing', agent_id = $2, offer_count = offer_count + 1, offered_at = COALESCE(offered_at, now()) WHERE id = $1`,
+    [callId, agentId],
+  );
+  await addTimeline(tx, callId, 'offered', agentId);
+}
+
+/** Closes the call's open offer (if any) with an outcome; returns the agent it was for. */
+export async function closeOffer(tx: Store, callId: string, outcome: 'answered' | 'declined' | 'missed' | 'cancelled'): Promise<string | null> {
+  const [row] = await tx.query<{ agent_id: string }>(
+    `UPDATE call_offers SET outcome = $2, ended_at = now()
+     WHERE id = (SELECT id FROM call_offers WHERE call_id = $1 AND outcome IS NULL ORDER BY id DESC LIMIT 1)
+     RETURNING agent_id`,
+    [callId, outcome],
+  );
+  return row?.agent_id ?? null;
+}
+
+/** Agents something is ringing for right now: the router offers them nothing else meanwhile. */
+export async function reservedAgentIds(tx: Store): Promise<Set<string>> {
+  const rows = await tx.query<{ agent_id: string }>(
+    'SELECT DISTINCT o.agent_id FROM call_offers o JOIN calls c ON c.id = o.call_id WHERE o.outcome IS NULL AND c.ended_at IS NULL',
+  );
+  return new Set(rows.map((row) => row.agent_id));
 }
 
 /**
- * Records a new call and decides where it goes. A webhook Twilio retries for the same CallSid
- * gets the decision made the first time instead of a second call row.
+ * Agents who declined or let this call ring out and have not changed state since: offering it
+ * to them again at once would only ring the same refusal. Once they change state, they may.
  */
-export async function routeInboundCall(store: Store, inbound: InboundCall): Promise<{ call: CallRecord; decision: RouteDecision }> {
-  return store.transaction(async (tx) => {
-    const agents = await lockAgentsForRouting(tx);
-    const existing = await findCall(tx, inbound.callSid, true);
-    if (existing) {
-      const decision: RouteDecision =
-        existing.status === 'ringing' && existing.agentId
-          ? { kind: 'dial', agentId: existing.agentId }
-          : { kind: 'enqueue', queue: existing.queue };
-      return { call: existing, decision };
-    }
-    const { queue, is911Transfer } = classifyInboundCall(inbound);
-    const reserved = await tx.query<{ agent_id: string }>(
-      "SELECT DISTINCT agent_id FROM calls WHERE status = 'ringing' AND agent_id IS NOT NULL AND ended_at IS NULL",
-    );
-    const decision = chooseAgent(agents, queue, new Set(reserved.map((row) => row.agent_id)));
-    const [row] = await tx.query<CallRow>(
-      `INSERT INTO calls (id, call_sid, from_number, to_number, queue, is_911_transfer, status, twilio_status, agent_id, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) RETURNING *`,
-      [
-        uuidv7(), inbound.callSid, inbound.from, inbound.to, queue, is911Transfer,
-        decision.kind === 'dial' ? 'ringing' : 'queued',
-        typeof inbound.params.CallStatus === 'string' ? inbound.params.CallStatus : null,
-        decision.kind === 'dial' ? decision.agentId : null,
-      ],
-    );
-    return { call: callFromRow(row as CallRow), decision };
-  });
+export async function refusedBy(tx: Store, callId: string): Promise<string[]> {
+  const rows = await tx.query<{ agent_id: string }>(
+    `SELECT DISTINCT o.agent_id FROM call_offers o JOIN agents a ON a.id = o.agent_id
+     WHERE o.call_id = $1 AND o.outcome IN ('declined', 'missed') AND o.ended_at >= a.state_since`,
+    [callId],
+  );
+  return rows.map((row) => row.agent_id);
 }
 
-export async function recordCallEvent(store: Store, callSid: string, status: string | null, params: Record<string, unknown>): Promise<void> {
-  await store.query('INSERT INTO call_events (call_sid, status, params) VALUES ($1, $2, $3::jsonb)', [
-    callSid, status, JSON.stringify(params),
+/** Callers waiting in a queue, locked, with who refused each. */
+export async function lockWaitingCalls(tx: Store): Promise<WaitingCall[]> {
+  const rows = await tx.query<{ id: string; queue: QueueName; is_911_transfer: boolean; received_at: Date | string; refused: string[] | null }>(
+    `SELECT c.id, c.queue, c.is_911_transfer, c.received_at,
+       (SELECT array_agg(DISTINCT o.agent_id) FROM call_offers o JOIN agents a ON a.id = o.agent_id
+        WHERE o.call_id = c.id AND o.outcome IN ('declined', 'missed') AND o.ended_at >= a.state_since) AS refused
+     FROM calls c WHERE c.status = 'queued' ORDER BY c.is_911_transfer DESC, c.received_at, c.id FOR UPDATE OF c`,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    queue: row.queue,
+    is911Transfer: row.is_911_transfer,
+    receivedAt: requireIso(row.received_at),
+    refusedBy: row.refused ?? [],
+  }));
+}
+
+/** 1-based place in the caller's queue (911 transfers and longer waits ahead), or null when not waiting. */
+export async function queuePosition(store: Store, callSid: string): Promise<number | null> {
+  const [row] = await store.query<{ position: number | null }>(
+    `SELECT (SELECT count(*)::int FROM calls o
+             WHERE o.status = 'queued' AND o.queue = c.queue
+               AND (o.is_911_transfer, -extract(epoch FROM o.received_at)) >= (c.is_911_transfer, -extract(epoch FROM c.received_at))) AS position
+     FROM calls c WHERE c.call_sid = $1 AND c.status = 'queued'`,
+    [callSid],
+  );
+  return row?.position ?? null;
+}
+
+/** wrap_up: the call is over for the agent who held it last, who has not yet recorded how it ended. */
+export function callPhase(call: CallRecord): CallPhase {
+  if (call.status !== 'ended') return call.status;
+  return call.answeredAt !== null && call.agentId !== null && call.wrappedUpAt === null ? 'wrap_up' : 'ended';
+}
+
+/** What the desktop shows of a call. */
+export async function callControlState(store: Store, call: CallRecord): Promise<CallControlState> {
+  const transfer: Transfer | null = call.transfer
+    ? {
+        mode: call.transfer.mode,
+        target: call.transfer.target,
+        targetName: call.transfer.targetName,
+        status: call.transfer.status,
+        startedAt: call.transfer.startedAt,
+        failure: call.transfer.failure,
+      }
+    : null;
+  return {
+    callId: call.id,
+    callSid: call.callSid,
+    from: call.fromNumber,
+    queue: call.queue,
+    is911Transfer: call.is911Transfer,
+    phase: callPhase(call),
+    agentId: call.agentId,
+    onHold: call.onHold,
+    transfer,
+    disposition: call.disposition,
+    caseId: call.caseId,
+    timeline: await readTimeline(store, call.id),
+  };
+}
+
+/** Agents who should hear about a change of this call: its holder and whoever it rang or passed through. */
+export async function agentsOfCall(store: Store, call: CallRecord): Promise<string[]> {
+  const rows = await store.query<{ agent_id: string }>(
+    'SELECT DISTINCT agent_id FROM call_timeline WHERE call_id = $1 AND agent_id IS NOT NULL',
+    [call.id],
+  );
+  const ids = new Set(rows.map((row) => row.agent_id));
+  if (call.agentId) ids.add(call.agentId);
+  if (call.transfer?.transferredBy) ids.add(call.transfer.transferredBy);
+  return [...ids];
+}
+
+export async function recordCallEvent(
+  store: Store,
+  callSid: string,
+  status: string | null,
+  params: Record<string, unknown>,
+  sequence: number | null = null,
+  applied = true,
+): Promise<void> {
+  await store.query('INSERT INTO call_events (call_sid, status, params, sequence, applied) VALUES ($1, $2, $3::jsonb, $4, $5)', [
+    callSid, status, JSON.stringify(params), sequence, applied,
   ]);
 }
 
-const TERMINAL_STATUSES = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
-
-async function releaseAgent(tx: Store, agentId: string | null): Promise<void> {
-  // Back to available straight away; wrap-up time is a later feature.
-  if (agentId) {
-    await tx.query("UPDATE agents SET state = 'available', state_since = now() WHERE id = $1 AND state = 'on_call'", [agentId]);
-  }
-}
-
 /**
- * Applies a status callback. Callbacks of the agent's leg carry ParentCallSid (our call is the
- * parent); callbacks of the caller's own leg do not. Only the agent's leg answering means an
- * agent picked up: the caller's leg is also "in-progress" while it waits in a queue.
+ * Twilio numbers each leg's callbacks (SequenceNumber): one already applied, or older than one
+ * applied, is a repeat or arrived late, and must not move the call backwards.
  */
-export async function applyStatusCallback(store: Store, params: Record<string, unknown>): Promise<CallRecord | null> {
-  const callSid = String(params.CallSid ?? '');
-  const parentSid = typeof params.ParentCallSid === 'string' && params.ParentCallSid !== '' ? params.ParentCallSid : null;
-  const twilioStatus = String(params.CallStatus ?? '');
-  return store.transaction(async (tx) => {
-    await recordCallEvent(tx, callSid, twilioStatus || null, params);
-    const call = await findCall(tx, parentSid ?? callSid, true);
-    if (!call || call.status === 'ended') return call;
-    const isAgentLeg = parentSid !== null;
-    let next: { status: CallStatus; answered?: boolean; ended?: boolean; clearAgent?: boolean } | null = null;
-
-    if (twilioStatus === 'in-progress' && isAgentLeg) {
-      next = { status: 'answered', answered: true };
-      if (call.agentId) {
-        await tx.query("UPDATE agents SET state = 'on_call', state_since = now() WHERE id = $1 AND state <> 'on_call'", [call.agentId]);
-      }
-    } else if (TERMINAL_STATUSES.has(twilioStatus)) {
-      if (!isAgentLeg || call.status === 'answered') {
-        next = { status: 'ended', ended: true };
-        if (call.status === 'answered') await releaseAgent(tx, call.agentId);
-      } else if (call.status === 'ringing') {
-        // The agent did not pick up; the caller is still on the line and the <Dial> result requeues.
-        next = { status: 'queued', clearAgent: true };
-      }
-    }
-
-    const [row] = await tx.query<CallRow>(
-      `UPDATE calls SET
-         status = $2,
-         twilio_status = $3,
-         answered_at = CASE WHEN $4::boolean THEN COALESCE(answered_at, now()) ELSE answered_at END,
-         ended_at = CASE WHEN $5::boolean THEN COALESCE(ended_at, now()) ELSE ended_at END,
-         agent_id = CASE WHEN $6::boolean THEN NULL ELSE agent_id END
-       WHERE id = $1 RETURNING *`,
-      [call.id, next?.status ?? call.status, twilioStatus || call.twilioStatus, next?.answered ?? false, next?.ended ?? false, next?.clearAgent ?? false],
-    );
-    return row ? callFromRow(row) : call;
-  });
-}
-
-/** What to do with the caller once the <Dial> to an agent is over. */
-export async function applyDialResult(
-  store: Store,
-  params: Record<string, unknown>,
-): Promise<{ action: 'hangup' } | { action: 'enqueue'; queue: QueueName }> {
-  const callSid = String(params.CallSid ?? '');
-  const dialStatus = String(params.DialCallStatus ?? '');
-  return store.transaction(async (tx) => {
-    await recordCallEvent(tx, callSid, dialStatus ? `dial:${dialStatus}` : null, params);
-    const call = await findCall(tx, callSid, true);
-    const callerGone = params.CallStatus === 'completed' || params.CallStatus === 'canceled';
-    if (!call || call.status === 'ended' || callerGone || dialStatus === 'completed' || dialStatus === 'answered') {
-      return { action: 'hangup' };
-    }
-    await tx.query("UPDATE calls SET status = 'queued', agent_id = NULL WHERE id = $1", [call.id]);
-    return { action: 'enqueue', queue: call.queue };
-  });
+export async function isStaleCallback(tx: Store, legSid: string, sequence: number | null): Promise<boolean> {
+  if (sequence === null) return false;
+  const [row] = await tx.query<{ latest: number | null }>(
+    'SELECT max(sequence) AS latest FROM call_events WHERE call_sid = $1 AND sequence IS NOT NULL AND applied',
+    [legSid],
+  );
+  return row?.latest !== null && row?.latest !== undefined && sequence <= row.latest;
 }

@@ -23,20 +23,60 @@ export function classifyInboundCall(facts: InboundCallFacts): { queue: QueueName
 
 export type RouteDecision = { kind: 'dial'; agentId: string } | { kind: 'enqueue'; queue: QueueName };
 
+type RoutableAgent = Pick<Agent, 'id' | 'skills' | 'state' | 'stateSince'>;
+
 /**
  * Offers the call to the agent who has been available the longest and has the queue's skill,
- * skipping agents a ringing call is already reserved for. Ties go to the lower id, so the choice
- * is stable.
+ * skipping agents a ringing call is already reserved for and agents who already declined or let
+ * this call ring out. Ties go to the lower id, so the choice is stable.
  */
 export function chooseAgent(
-  agents: ReadonlyArray<Pick<Agent, 'id' | 'skills' | 'state' | 'stateSince'>>,
+  agents: ReadonlyArray<RoutableAgent>,
   queue: QueueName,
   reservedAgentIds: ReadonlySet<string> = new Set(),
+  refusedBy: ReadonlySet<string> = new Set(),
 ): RouteDecision {
   const skill = QUEUE_SKILL[queue];
   const candidates = agents
-    .filter((agent) => agent.state === 'available' && agent.skills.includes(skill) && !reservedAgentIds.has(agent.id))
+    .filter(
+      (agent) =>
+        agent.state === 'available' && agent.skills.includes(skill) && !reservedAgentIds.has(agent.id) && !refusedBy.has(agent.id),
+    )
     .sort((a, b) => Date.parse(a.stateSince) - Date.parse(b.stateSince) || a.id.localeCompare(b.id));
   const chosen = candidates[0];
   return chosen ? { kind: 'dial', agentId: chosen.id } : { kind: 'enqueue', queue };
+}
+
+/** A caller waiting in a queue, with the agents who already declined or missed this call. */
+export interface WaitingCall {
+  id: string;
+  queue: QueueName;
+  is911Transfer: boolean;
+  receivedAt: string;
+  refusedBy: readonly string[];
+}
+
+/** 911 transfers first, then whoever has waited longest; ties by id, so the order is stable. */
+export function compareWaitingCalls(a: WaitingCall, b: WaitingCall): number {
+  return Number(b.is911Transfer) - Number(a.is911Transfer) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.id.localeCompare(b.id);
+}
+
+/**
+ * Pairs waiting calls with free agents, best call first: each call goes to the longest-idle
+ * eligible agent not yet reserved, and no agent gets two calls in one pass.
+ */
+export function matchWaitingCalls(
+  waiting: ReadonlyArray<WaitingCall>,
+  agents: ReadonlyArray<RoutableAgent>,
+  reservedAgentIds: ReadonlySet<string> = new Set(),
+): Array<{ callId: string; agentId: string }> {
+  const reserved = new Set(reservedAgentIds);
+  const offers: Array<{ callId: string; agentId: string }> = [];
+  for (const call of [...waiting].sort(compareWaitingCalls)) {
+    const decision = chooseAgent(agents, call.queue, reserved, new Set(call.refusedBy));
+    if (decision.kind !== 'dial') continue;
+    reserved.add(decision.agentId);
+    offers.push({ callId: call.id, agentId: decision.agentId });
+  }
+  return offers;
 }

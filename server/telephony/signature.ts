@@ -16,12 +16,24 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return first?.split(',')[0]?.trim() || undefined;
 }
 
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
+
+/**
+ * The URL Twilio called. Behind a trusted proxy it is rebuilt from X-Forwarded-Proto/Host (the
+ * first of each, as the client-facing proxy set it), with X-Forwarded-Port when the host carries
+ * none and the port is not the scheme's default. Port variants are then tried by the validator.
+ */
 export function webhookUrl(request: FastifyRequest, settings: SignatureSettings): string {
   let base = settings.publicUrl();
   if (settings.trustProxy) {
-    const proto = firstHeader(request.headers['x-forwarded-proto']);
+    const proto = firstHeader(request.headers['x-forwarded-proto'])?.toLowerCase();
     const host = firstHeader(request.headers['x-forwarded-host']);
-    if (proto && host) base = `${proto}://${host}`;
+    const port = firstHeader(request.headers['x-forwarded-port']);
+    if (proto && host) {
+      const hasPort = /:\d+$/.test(host) && !host.endsWith(']');
+      const withPort = !hasPort && port && /^\d+$/.test(port) && DEFAULT_PORTS[proto] !== port ? `${host}:${port}` : host;
+      base = `${proto}://${withPort}`;
+    }
   }
   return `${base}${request.url}`;
 }

@@ -132,11 +132,12 @@ export async function signIn(baseUrl: string, agentId: string): Promise<string> 
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
-export async function setState(baseUrl: string, token: string, state: string): Promise<void> {
+/** Going away needs a reason; `break` unless the test names another. */
+export async function setState(baseUrl: string, token: string, state: string, reason: string | null = state === 'away' ? 'break' : null): Promise<void> {
   const response = await fetch(`${baseUrl}/agents/me/state`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ state }),
+    body: JSON.stringify({ state, reason }),
   });
   if (response.status !== 200) throw new Error(`set state failed: ${response.status}`);
 }

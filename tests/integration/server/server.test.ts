@@ -73,9 +73,9 @@ describe.each(storeTargets())('central server on $kind', (target) => {
     const state = await fetch(`${base}/agents/me/state`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${signedIn.accessToken}` },
-      body: JSON.stringify({ state: 'away' }),
+      body: JSON.stringify({ state: 'away', reason: 'lunch' }),
     });
-    expect(await state.json()).toMatchObject({ id: 'demo-triage', state: 'away' });
+    expect(await state.json()).toMatchObject({ id: 'demo-triage', state: 'away', stateReason: 'lunch' });
   });
 
   it('issues a Twilio voice token for the signed-in agent', async () => {
@@ -106,7 +106,7 @@ describe.each(storeTargets())('central server on $kind', (target) => {
     const sid = CALL_SID(sidCounter++);
     const response = await signedPost('/twilio/voice', voiceParams(sid, '+12155550177', '+12155550311'));
     const twiml = await response.text();
-    expect(twiml).toMatch(/<Say>[^<]+<\/Say><Enqueue>general<\/Enqueue>/);
+    expect(twiml).toMatch(/<Say>[^<]+<\/Say><Enqueue waitUrl="\/twilio\/queue-wait" waitUrlMethod="POST">general<\/Enqueue>/);
     expect((await callRows(sid))[0]).toMatchObject({ status: 'queued', agent_id: null });
   });
 
@@ -144,7 +144,8 @@ describe.each(storeTargets())('central server on $kind', (target) => {
 
     await signedPost('/twilio/status', leg('completed'));
     expect((await callRows(sid))[0]).toMatchObject({ status: 'ended', ended_at: expect.any(Date) });
-    expect(await agentState('demo-calltaker')).toBe('available');
+    // Wrap-up first (timed); routing.test.ts follows it back to available.
+    expect(await agentState('demo-calltaker')).toBe('wrap_up');
     const events = await test.server.store.query<{ status: string }>('SELECT status FROM call_events WHERE call_sid = $1 ORDER BY id', [childSid]);
     expect(events.map((e) => e.status)).toEqual(['ringing', 'in-progress', 'completed']);
 
@@ -159,7 +160,7 @@ describe.each(storeTargets())('central server on $kind', (target) => {
     const result = await signedPost('/twilio/dial-result', {
       ...voiceParams(sid, '+12155550142', '+12155550311'), CallStatus: 'in-progress', DialCallStatus: 'no-answer',
     });
-    expect(await result.text()).toContain('<Enqueue>general</Enqueue>');
+    expect(await result.text()).toContain('>general</Enqueue>');
     expect((await callRows(sid))[0]).toMatchObject({ status: 'queued', agent_id: null });
   });
 
@@ -181,7 +182,7 @@ describe.each(storeTargets())('central server on $kind', (target) => {
     const sipTwiml = await (
       await signedPost('/twilio/voice', { ...voiceParams(sipSid, '+12155559000', '+12155550311'), 'SipHeader_X-Frontdesk-Transfer': '911' })
     ).text();
-    expect(sipTwiml).toContain('<Enqueue>triage</Enqueue>');
+    expect(sipTwiml).toContain('>triage</Enqueue>');
   });
 
   it('pages through the whole change log once, in version order, from any cursor', async () => {

@@ -11,6 +11,8 @@ describe.each(storeTargets())('simulated Twilio on $kind', (target) => {
   let test: TestServer;
   let base: string;
   const phones: SoftphoneClient[] = [];
+  /** Calls a test placed; hung up after it, so no caller left in a queue is offered to the next test's agent. */
+  const placed: string[] = [];
 
   const callRow = async (sid: string) =>
     (
@@ -34,7 +36,9 @@ describe.each(storeTargets())('simulated Twilio on $kind', (target) => {
   async function placeCall(body: Record<string, unknown>) {
     const response = await postJson(`${base}/sim/calls`, body);
     expect(response.status).toBe(200);
-    return SimCallResponseSchema.parse(await response.json());
+    const call = SimCallResponseSchema.parse(await response.json());
+    placed.push(call.callSid);
+    return call;
   }
 
   beforeAll(async () => {
@@ -47,9 +51,12 @@ describe.each(storeTargets())('simulated Twilio on $kind', (target) => {
   });
   beforeEach(async () => {
     await test.server.store.query("UPDATE agents SET state = 'offline'");
+    // A caller a test left waiting would otherwise be offered to the next test's agents.
+    await test.server.store.query("UPDATE calls SET status = 'ended', ended_at = now() WHERE ended_at IS NULL");
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const phone of phones.splice(0)) phone.close();
+    for (const callSid of placed.splice(0)) await postJson(`${base}/sim/calls/${callSid}/hangup`, {});
   });
 
   it('rings a registered softphone, and accepting answers the call in the database', async () => {
@@ -82,7 +89,7 @@ describe.each(storeTargets())('simulated Twilio on $kind', (target) => {
     expect(hangup.status).toBe(200);
     await phone.waitFor('disconnect', (message) => message.callSid === placed.callSid);
     await eventually(async () => (await callRow(placed.callSid))?.status === 'ended');
-    expect(await agentState('demo-calltaker')).toBe('available');
+    expect(await agentState('demo-calltaker')).toBe('wrap_up');
     const again = await postJson(`${base}/sim/calls/${placed.callSid}/hangup`, {});
     expect(again.status).toBe(404);
   });
@@ -104,7 +111,7 @@ describe.each(storeTargets())('simulated Twilio on $kind', (target) => {
       return rows.length >= 6 ? rows : null;
     });
     expect(events.map((event) => event.status)).toEqual(['initiated', 'ringing', 'in-progress', 'completed', 'dial:completed', 'completed']);
-    expect(await agentState('demo-calltaker')).toBe('available');
+    expect(await agentState('demo-calltaker')).toBe('wrap_up');
   });
 
   it('gives up ringing after the <Dial> timeout and requeues the caller', async () => {

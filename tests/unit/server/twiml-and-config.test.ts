@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import { defaultDataDir, DEMO_TOKEN_SECRET, loadServerConfig, SIMULATED_TWILIO } from '../../../server/config.js';
 import { parseTwiml } from '../../../server/telephony/sim-twiml.js';
-import { dialAgentTwiml, enqueueTwiml, hangupTwiml } from '../../../server/telephony/twiml.js';
+import { conferenceTwiml, dialAgentTwiml, enqueueTwiml, hangupTwiml, queueWaitTwiml } from '../../../server/telephony/twiml.js';
 
 describe('TwiML', () => {
   it('dials an agent client with the call facts as parameters, and reads back the same', () => {
@@ -39,14 +39,38 @@ describe('TwiML', () => {
             },
           },
         ],
+        numbers: [],
+        conference: null,
       },
     ]);
+  });
+
+  it('tells a waiting caller their place in line before the hold music', () => {
+    expect(parseTwiml(queueWaitTwiml(3, 'https://311.example.org/hold.mp3'))).toEqual([
+      { verb: 'Say', text: 'You are number 3 in line.' },
+      { verb: 'Play', url: 'https://311.example.org/hold.mp3' },
+    ]);
+    expect(parseTwiml(queueWaitTwiml(1, 'https://311.example.org/hold.mp3'))[0]).toEqual({ verb: 'Say', text: 'You are next in line.' });
+    expect(parseTwiml(queueWaitTwiml(null, 'https://311.example.org/hold.mp3'))).toEqual([{ verb: 'Play', url: 'https://311.example.org/hold.mp3' }]);
+  });
+
+  it('moves a leg into the conference named after the call, ending it only when the caller leaves', () => {
+    const [callerLeg] = parseTwiml(conferenceTwiml({ name: 'call-1', endConferenceOnExit: true, holdMusicUrl: 'https://311.example.org/hold.mp3' }));
+    expect(callerLeg).toMatchObject({
+      verb: 'Dial',
+      conference: {
+        name: 'call-1', startConferenceOnEnter: true, endConferenceOnExit: true, waitUrl: 'https://311.example.org/hold.mp3',
+        statusCallback: '/twilio/conference', statusCallbackEvents: ['start', 'end', 'join', 'leave'],
+      },
+    });
+    const [agentLeg] = parseTwiml(conferenceTwiml({ name: 'call-1', endConferenceOnExit: false, holdMusicUrl: 'https://311.example.org/hold.mp3' }));
+    expect(agentLeg).toMatchObject({ conference: { endConferenceOnExit: false } });
   });
 
   it('says a hold message before enqueueing, and hangs up', () => {
     const verbs = parseTwiml(enqueueTwiml('general'));
     expect(verbs.map((verb) => verb.verb)).toEqual(['Say', 'Enqueue']);
-    expect(verbs[1]).toEqual({ verb: 'Enqueue', queue: 'general' });
+    expect(verbs[1]).toEqual({ verb: 'Enqueue', queue: 'general', waitUrl: '/twilio/queue-wait', action: null });
     expect(parseTwiml(hangupTwiml())).toEqual([{ verb: 'Hangup' }]);
     expect(() => parseTwiml('<html></html>')).toThrow(/TwiML/);
   });
@@ -65,8 +89,13 @@ describe('loadServerConfig', () => {
       tokenSecret: DEMO_TOKEN_SECRET,
       twilio: SIMULATED_TWILIO,
       trustProxy: false,
+      wrapUpSeconds: 30,
+      awayAfterMissedCalls: 1,
     });
     expect(config.databaseUrl).toBeUndefined();
+    // The shipped department lines are fictional 555-01xx numbers.
+    expect(config.departmentLines.length).toBeGreaterThanOrEqual(5);
+    for (const line of config.departmentLines) expect(line.phone).toMatch(/^\+121555501\d\d$/);
   });
 
   it('reads every variable it documents', () => {
@@ -81,6 +110,11 @@ describe('loadServerConfig', () => {
       FRONTDESK_SEED_CALLERS: '10',
       FRONTDESK_SEED_CASES: '20',
       FRONTDESK_LOG_LEVEL: 'warn',
+      FRONTDESK_WRAP_UP_SECONDS: '45',
+      FRONTDESK_AWAY_AFTER_MISSED_CALLS: '2',
+      FRONTDESK_HOLD_MUSIC_URL: 'https://311.example.org/hold.mp3',
+      FRONTDESK_EMERGENCY_TRANSFER_NUMBER: '+12155550199',
+      FRONTDESK_DEPARTMENT_LINES: 'streets|Streets Department|+12155550101; water|Water Department|+12155550102',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -92,8 +126,17 @@ describe('loadServerConfig', () => {
       transfer911Numbers: ['+12155550911', '+12155550912'],
       seed: { callers: 10, cases: 20 },
       logLevel: 'warn',
+      wrapUpSeconds: 45,
+      awayAfterMissedCalls: 2,
+      holdMusicUrl: 'https://311.example.org/hold.mp3',
+      emergencyTransferNumber: '+12155550199',
+      departmentLines: [
+        { code: 'streets', name: 'Streets Department', phone: '+12155550101' },
+        { code: 'water', name: 'Water Department', phone: '+12155550102' },
+      ],
     });
     expect(loadServerConfig({ HOME: '/h', FRONTDESK_SEED: 'off' }).seed).toBe(false);
+    expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_DEPARTMENT_LINES: 'streets|Streets' })).toThrow(ZodError);
   });
 
   it('requires real credentials and a token secret for twilio telephony', () => {
