@@ -8,15 +8,20 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { HealthSchema } from '../shared/server-api.js';
+import { registerAuditRoutes } from './audit/routes.js';
+import { auditSignInAttempts } from './audit/sign-in.js';
 import type { ServerConfig } from './config.js';
 import type { ServerContext } from './http/context.js';
 import { installErrorHandlers } from './http/errors.js';
+import { fastifyOptions, installSecurity } from './http/security.js';
 import { startLiveServices } from './live/live-services.js';
 import { registerAgentRoutes, registerSignInRoute, requireSignedInAgent } from './routes/auth.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerWallboardPreferenceRoutes, registerWallboardRoute } from './routes/live.js';
 import { registerSimulatorRoutes } from './routes/sim.js';
+import { registerSupervisorRoutes, registerSupervisorWebhooks } from './routes/supervisor.js';
 import { registerPokeRoute, registerSyncRoutes } from './routes/sync.js';
+import { registerTriageRoutes } from './routes/triage.js';
 import { registerTwilioWebhooks, registerVoiceTokenRoute } from './routes/twilio.js';
 import { migrate } from './store/migrate.js';
 import { openPgStore } from './store/pg-store.js';
@@ -72,6 +77,7 @@ function urlFor(host: string, port: number): string {
 async function configureApp(app: FastifyInstance, context: ServerContext): Promise<void> {
   app.decorateRequest('agentId', null);
   installErrorHandlers(app);
+  await installSecurity(app, context.config);
   await app.register(formbody);
   await app.register(websocket);
 
@@ -80,8 +86,10 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
     store: context.store.kind,
     version: context.version,
   }));
+  auditSignInAttempts(app, context);
   registerSignInRoute(app, context);
   registerTwilioWebhooks(app, context);
+  registerSupervisorWebhooks(app, context);
   registerPokeRoute(app, context);
   registerWallboardRoute(app, context);
   if (context.simulator) registerSimulatorRoutes(app, context.simulator, context.store);
@@ -91,7 +99,10 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
     registerVoiceTokenRoute(scope, context);
     registerCallRoutes(scope, context);
     registerSyncRoutes(scope, context);
+    registerTriageRoutes(scope, context);
     registerWallboardPreferenceRoutes(scope, context);
+    registerAuditRoutes(scope, context);
+    registerSupervisorRoutes(scope, context);
   });
 }
 
@@ -104,7 +115,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const store = await prepareStore(config);
   let listeningUrl: string | null = null;
   const publicUrl = (): string => config.publicUrl ?? listeningUrl ?? urlFor(config.host, config.port);
-  const app = Fastify({ logger: { level: config.logLevel } });
+  const app = Fastify(fastifyOptions(config));
   const notifier = new InProcessChangeNotifier();
   const pokeHub = new PokeHub(store, notifier, { onError: (error) => app.log.warn({ err: error }, 'poke failed') });
   const live = await startLiveServices(store, config, (error) => app.log.warn({ err: error }, 'live feed')).catch(async (error: unknown) => {

@@ -31,6 +31,23 @@ export const SimCallResponseSchema = z.object({
   routedTo: z.string().nullable(),
 });
 
+/** PUT /sim/numbers/:e164: how a simulated outside line behaves when a conference participant dials it. */
+export const SimLineBehaviourSchema = z.discriminatedUnion('answer', [
+  z.object({
+    answer: z.literal('answer'),
+    afterMs: z.number().int().min(0).max(600_000).default(300),
+    /** The far end hangs up this long after answering. */
+    hangUpAfterMs: z.number().int().min(0).max(3_600_000).optional(),
+  }),
+  z.object({ answer: z.literal('busy') }),
+  z.object({ answer: z.literal('no-answer') }),
+]);
+export type SimLineBehaviour = z.input<typeof SimLineBehaviourSchema>;
+
+/** POST /sim/agents: makes sure `count` simulated call-takers exist (sim-agent-001 ...), for scenarios. */
+export const SimAgentsRequestSchema = z.object({ count: z.number().int().min(1).max(500) }).strict();
+export const SimAgentsResponseSchema = z.object({ agentIds: z.array(z.string()) });
+
 export const HealthSchema = z.object({ ok: z.boolean(), store: z.enum(['pglite', 'postgres']), version: z.string() });
 
 export const ServerErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

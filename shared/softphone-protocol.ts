@@ -12,6 +12,8 @@ export const SimClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('accept'), callSid: z.string() }),
   z.object({ type: z.literal('reject'), callSid: z.string() }),
   z.object({ type: z.literal('hangup'), callSid: z.string() }),
+  /** DTMF tones the agent pressed on a connected call (Voice SDK: `call.sendDigits`). */
+  z.object({ type: z.literal('digits'), callSid: z.string(), digits: z.string().regex(/^[0-9*#wW]{1,32}$/) }),
 ]);
 export type SimClientMessage = z.infer<typeof SimClientMessageSchema>;
 
