@@ -14,6 +14,8 @@ import { ServiceTypeSchema } from './domain/service-type.js';
 import { CaseEditChangesSchema, MutationResultSchema } from './mutations.js';
 import { ServiceRequestSchema } from './domain/service-request.js';
 import { DeskErrorSchema } from './errors.js';
+import { PublishedProtocolSchema, TriageRecordRowSchema } from './triage/published.js';
+import { TriageRecordSchema } from './triage/record.js';
 
 export const SessionInfoSchema = z.object({
   agent: AgentSchema,
@@ -165,6 +167,18 @@ export const DeskMethods = {
   cancelTransfer: { params: z.object({ callId: z.uuid() }).strict(), result: CallControlStateSchema },
   wrapUpCall: { params: WrapUpRequestSchema.extend({ callId: z.uuid() }).strict(), result: WrapUpResponseSchema },
   listTransferTargets: { params: z.object({ callId: z.uuid() }).strict(), result: TransferTargetsSchema },
+  // Triage: protocols come from the cache (every published version), so a run works offline;
+  // publishing needs the server. A finished run's record is a synced mutation like any other.
+  listTriageProtocols: { params: Empty, result: z.array(PublishedProtocolSchema) },
+  /** Team leads and admins. Refused with PROTOCOL_INVALID and the validator's errors as details. */
+  publishTriageProtocol: {
+    params: z.object({ document: z.unknown(), effectiveFrom: z.iso.datetime({ offset: true }).nullable().default(null) }).strict(),
+    result: PublishedProtocolSchema,
+  },
+  recordTriage: {
+    params: z.object({ record: TriageRecordSchema, caseId: z.uuid().nullable(), callId: z.uuid().nullable() }).strict(),
+    result: TriageRecordRowSchema,
+  },
   acknowledgeRejection: { params: z.object({ mutationId: z.number().int().positive() }).strict(), result: z.object({ ok: z.literal(true) }) },
 } as const;
 

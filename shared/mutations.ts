@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { E164Schema, IsoTimeSchema, UuidSchema } from './domain/ids.js';
 import { ServiceRequestChannelSchema, ServiceRequestStatusSchema, EDITABLE_CASE_FIELDS } from './domain/service-request.js';
 import { DeskErrorSchema } from './errors.js';
+import { TriageRecordSchema } from './triage/record.js';
 
 const Lat = z.number().min(-90).max(90).nullable();
 const Lon = z.number().min(-180).max(180).nullable();
@@ -91,6 +92,13 @@ export const MutationArgs = {
     conflictId: UuidSchema,
     resolution: z.enum(['keep', 'take_losing']),
   }).strict(),
+  /** A finished triage run, kept for audit: never changed once recorded. */
+  recordTriage: z.object({
+    id: UuidSchema,
+    caseId: UuidSchema.nullable(),
+    callId: UuidSchema.nullable(),
+    record: TriageRecordSchema,
+  }).strict(),
 } as const;
 
 export type MutationName = keyof typeof MutationArgs;
@@ -115,6 +123,7 @@ export const MutationSchema = z.discriminatedUnion('name', [
   mutationOf('linkCaller'),
   mutationOf('addNote'),
   mutationOf('resolveConflict'),
+  mutationOf('recordTriage'),
 ]);
 export type Mutation = z.infer<typeof MutationSchema>;
 

@@ -2,6 +2,7 @@
 // outbox's mutations, pull returns the change log after a cursor, a poke says "pull now".
 import { z } from 'zod';
 import { CallControlStateSchema } from './call-control.js';
+import { PublishedProtocolSchema, TriageRecordRowSchema } from './triage/published.js';
 import { AgentSchema } from './domain/agent.js';
 import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
 import { CallerSchema } from './domain/caller.js';
@@ -25,6 +26,8 @@ export const SyncedEntities = {
   service_request: ServiceRequestSchema,
   case_note: CaseNoteSchema,
   case_conflict: CaseConflictSchema,
+  triage_protocol: PublishedProtocolSchema,
+  triage_record: TriageRecordRowSchema,
 } as const;
 export type SyncedEntity = keyof typeof SyncedEntities;
 export const SyncedEntitySchema = z.enum(Object.keys(SyncedEntities) as [SyncedEntity, ...SyncedEntity[]]);

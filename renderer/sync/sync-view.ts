@@ -60,6 +60,7 @@ export const MUTATION_LABELS: Record<MutationName, string> = {
   linkCaller: 'Caller link',
   addNote: 'Note',
   resolveConflict: 'Conflict resolution',
+  recordTriage: 'Triage record',
 };
 
 /** The label of a mutation's name; the host may know names this renderer does not. */

@@ -1,4 +1,5 @@
-// The one way to write a synced entity (service type, neighborhood, caller, case, note, conflict):
+// The one way to write a synced entity (service type, neighborhood, caller, case, note, conflict,
+// triage protocol version, triage record):
 // it upserts the rows and appends each new row to change_log in the same transaction, so a desk
 // host pulling the log never misses a write. Batches go in one statement each, not row by row.
 import type { z } from 'zod';
@@ -79,6 +80,26 @@ const TABLES: Record<SyncedEntity, { table: string; idKey: string; columns: Colu
       col('losing_by', 'losingBy', 'jsonb'), col('detected_at', 'detectedAt', 'timestamptz'),
       col('resolved_at', 'resolvedAt', 'timestamptz'), col('resolved_by', 'resolvedBy', 'text'),
       col('resolution', 'resolution', 'text'),
+    ],
+  },
+  triage_protocol: {
+    table: 'triage_protocols',
+    idKey: 'key',
+    columns: [
+      col('key', 'key', 'text'), col('id', 'id', 'text'), col('version', 'version', 'int'), col('title', 'title', 'text'),
+      col('effective_from', 'effectiveFrom', 'timestamptz'), col('published_at', 'publishedAt', 'timestamptz'),
+      col('published_by', 'publishedBy', 'text'), col('document', 'document', 'jsonb'),
+    ],
+  },
+  triage_record: {
+    table: 'triage_records',
+    idKey: 'id',
+    columns: [
+      col('id', 'id', 'uuid'), col('case_id', 'caseId', 'uuid'), col('call_id', 'callId', 'uuid'),
+      col('call_taker_id', 'callTakerId', 'text'), col('outcome_kind', 'outcomeKind', 'text'),
+      col('determinant', 'determinant', 'text'), col('escalated', 'escalated', 'boolean'),
+      col('started_at', 'startedAt', 'timestamptz'), col('elapsed_ms', 'elapsedMs', 'int'),
+      col('record', 'record', 'jsonb'), col('created_at', 'createdAt', 'timestamptz'),
     ],
   },
 };

@@ -2,6 +2,7 @@
 // demo callers and cases only while the store has no callers, all through the change log.
 import { generateDemoData, type DemoDataOptions } from '../demo-data/generate.js';
 import { loadNeighborhoodAreas, loadServiceTypes } from '../demo-data/reference-data.js';
+import { seedStarterProtocols } from '../triage/protocols.js';
 import { ensureDemoAgents } from './agents.js';
 import { putNeighborhoods, putSyncedRows } from './change-log.js';
 import type { Store } from './store.js';
@@ -17,6 +18,8 @@ export async function seedReferenceData(store: Store): Promise<void> {
     if ((await count(tx, 'neighborhoods')) === 0) await putNeighborhoods(tx, loadNeighborhoodAreas());
   });
   await ensureDemoAgents(store);
+  // After the service types: the starter protocols are validated against them.
+  await seedStarterProtocols(store);
 }
 
 export interface SeedResult {

@@ -7,6 +7,7 @@ import {
 import type { CaseConflict } from '../../shared/domain/case-history.js';
 import { DeskFailure, type ErrorCode } from '../../shared/errors.js';
 import type { MutationArgsOf, MutationName } from '../../shared/mutations.js';
+import { protocolKey, type TriageRecordRow } from '../../shared/triage/published.js';
 import type { StoredCase } from './case-rows.js';
 import type { PushWorkspace } from './workspace.js';
 import { buildConflict, decideField, type EditOrigin } from './conflicts.js';
@@ -239,6 +240,39 @@ const resolveConflict: Apply<'resolveConflict'> = async (ws, context, args) => {
   return [];
 };
 
+/**
+ * A finished triage run: the desk is not trusted, so the record must be the pushing agent's, name
+ * protocol versions that were published, have ended, and attach to a case that exists.
+ */
+const recordTriage: Apply<'recordTriage'> = async (ws, context, args) => {
+  const { record } = args;
+  if (record.callTakerId !== context.origin.agentId) {
+    reject('INVALID_INPUT', `the triage record names ${record.callTakerId}, but ${context.origin.agentId} pushed it`);
+  }
+  if (record.status === 'asking') reject('INVALID_INPUT', 'a triage run is recorded only once it has ended');
+  if (args.caseId !== null && !(await ws.checkReferences({ caseId: args.caseId })).caseExists) reject('NOT_FOUND', `no case ${args.caseId}`);
+  const keys = record.protocols.map((protocol) => protocolKey(protocol.id, protocol.version));
+  const facts = await ws.triageFacts(args.id, keys);
+  if (facts.recordExists) reject('INVALID_INPUT', `a triage record with id ${args.id} already exists`);
+  if (facts.unknownProtocols.length > 0) reject('INVALID_INPUT', `unknown protocol versions: ${facts.unknownProtocols.join(', ')}`);
+  const [version] = (await ws.allocateVersions(1)) as [number];
+  const row: TriageRecordRow = {
+    id: args.id,
+    caseId: args.caseId,
+    callId: args.callId,
+    callTakerId: record.callTakerId,
+    outcomeKind: record.outcome?.node.kind ?? null,
+    determinant: record.outcome?.determinant ?? null,
+    escalated: record.outcome?.escalated ?? false,
+    startedAt: record.startedAt,
+    elapsedMs: record.elapsedMs,
+    record,
+    createdAt: context.now,
+  };
+  await ws.put('triage_record', [{ version, row }]);
+  return [];
+};
+
 export const APPLY_MUTATION: { [N in MutationName]: Apply<N> } = {
   createCaller,
   createCase,
@@ -247,4 +281,5 @@ export const APPLY_MUTATION: { [N in MutationName]: Apply<N> } = {
   linkCaller,
   addNote,
   resolveConflict,
+  recordTriage,
 };

@@ -22,6 +22,20 @@ export interface PushWorkspace {
   allocateVersions(count: number): Promise<number[]>;
   nextOfficialReference(): Promise<string>;
   put<E extends SyncedEntity>(entity: E, writes: ReadonlyArray<VersionedWrite<E>>): Promise<void>;
+  /** Whether a triage record id is taken, and which of the protocol versions it names are unknown. */
+  triageFacts(recordId: string, protocolKeys: readonly string[]): Promise<TriageFacts>;
+}
+
+export interface TriageFacts {
+  recordExists: boolean;
+  unknownProtocols: string[];
+}
+
+async function readTriageFacts(tx: Store, recordId: string, protocolKeys: readonly string[]): Promise<TriageFacts> {
+  const [record] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM triage_records WHERE id = $1', [recordId]);
+  const known = await tx.query<{ key: string }>('SELECT key FROM triage_protocols WHERE key = ANY($1::text[])', [[...protocolKeys]]);
+  const found = new Set(known.map((row) => row.key));
+  return { recordExists: (record?.n ?? 0) > 0, unknownProtocols: protocolKeys.filter((key) => !found.has(key)) };
 }
 
 export function directWorkspace(tx: Store): PushWorkspace {
@@ -32,16 +46,21 @@ export function directWorkspace(tx: Store): PushWorkspace {
     allocateVersions: (count) => allocateVersions(tx, count),
     nextOfficialReference: () => nextOfficialReference(tx),
     put: (entity, writes) => putSyncedRowsAt(tx, entity, writes),
+    triageFacts: (recordId, protocolKeys) => readTriageFacts(tx, recordId, protocolKeys),
   };
 }
 
 type ServiceTypeFacts = { active: boolean; agency: string } | null;
 
 /** Parent tables first, so foreign keys hold at every statement of the flush. */
-const FLUSH_ORDER: SyncedEntity[] = ['service_type', 'neighborhood', 'caller', 'service_request', 'case_note', 'case_conflict'];
+const FLUSH_ORDER: SyncedEntity[] = [
+  'service_type', 'neighborhood', 'caller', 'service_request', 'case_note', 'case_conflict', 'triage_protocol', 'triage_record',
+];
 
 function idOf(row: object): string {
-  return 'code' in row ? String(row.code) : String((row as { id: string }).id);
+  if ('code' in row) return String(row.code);
+  if ('key' in row) return String(row.key);
+  return String((row as { id: string }).id);
 }
 
 /**
@@ -207,6 +226,12 @@ export class BatchWorkspace implements PushWorkspace {
 
   allocateVersions(count: number): Promise<number[]> {
     return this.versions.take(count);
+  }
+
+  async triageFacts(recordId: string, protocolKeys: readonly string[]): Promise<TriageFacts> {
+    const facts = await readTriageFacts(this.tx, recordId, protocolKeys);
+    // A record this run has written but not flushed yet is taken too.
+    return { ...facts, recordExists: facts.recordExists || (this.tableRows.get('triage_record')?.has(recordId) ?? false) };
   }
 
   async nextOfficialReference(): Promise<string> {

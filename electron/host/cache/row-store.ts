@@ -8,6 +8,7 @@ import type { Neighborhood } from '../../../shared/domain/neighborhood.js';
 import type { ServiceRequest } from '../../../shared/domain/service-request.js';
 import type { ServiceType } from '../../../shared/domain/service-type.js';
 import type { SyncedEntity } from '../../../shared/sync-protocol.js';
+import { TriageRecordRowSchema, type PublishedProtocol, type TriageRecordRow } from '../../../shared/triage/published.js';
 import {
   callerFromColumns, callerToColumns, caseConflictFromColumns, caseConflictToColumns, caseNoteFromColumns, caseNoteToColumns,
   neighborhoodToColumns, serviceRequestFromColumns, serviceRequestToColumns, serviceTypeToColumns,
@@ -21,10 +22,12 @@ export interface SyncedRecords {
   service_request: ServiceRequest;
   case_note: CaseNote;
   case_conflict: CaseConflict;
+  triage_protocol: PublishedProtocol;
+  triage_record: TriageRecordRow;
 }
 
 /** The entities a desk mutation can touch, and so the ones the rebase tracks. */
-export type MutableEntity = 'caller' | 'service_request' | 'case_note' | 'case_conflict';
+export type MutableEntity = 'caller' | 'service_request' | 'case_note' | 'case_conflict' | 'triage_record';
 
 export interface RowStore {
   put<E extends SyncedEntity>(entity: E, row: SyncedRecords[E]): void;
@@ -48,6 +51,7 @@ interface Statements {
   getServiceRequest: Statement;
   getNote: Statement;
   getConflict: Statement;
+  getTriageRecord: Statement;
 }
 
 // Prepared once per connection; a first sync writes millions of rows through these.
@@ -82,6 +86,21 @@ export function rowStoreFor(db: Database): RowStore {
         case 'case_conflict':
           s.put.case_conflict.run(caseConflictToColumns(row as CaseConflict));
           return;
+        case 'triage_protocol': {
+          const published = row as PublishedProtocol;
+          s.put.triage_protocol.run({
+            key: published.key, id: published.id, version: published.version, effective_from: published.effectiveFrom,
+            json: JSON.stringify(published),
+          });
+          return;
+        }
+        case 'triage_record': {
+          const record = row as TriageRecordRow;
+          s.put.triage_record.run({
+            id: record.id, case_id: record.caseId, call_id: record.callId, started_at: record.startedAt, json: JSON.stringify(record),
+          });
+          return;
+        }
       }
     },
     del(entity, id) {
@@ -102,6 +121,10 @@ export function rowStoreFor(db: Database): RowStore {
         case 'case_note': {
           const row = s.getNote.get(id) as CaseNoteColumns | undefined;
           return (row ? caseNoteFromColumns(row) : null) as SyncedRecords[typeof entity] | null;
+        }
+        case 'triage_record': {
+          const row = s.getTriageRecord.get(id) as { json: string } | undefined;
+          return (row ? TriageRecordRowSchema.parse(JSON.parse(row.json)) : null) as SyncedRecords[typeof entity] | null;
         }
         default: {
           const row = s.getConflict.get(id) as CaseConflictColumns | undefined;
@@ -130,6 +153,8 @@ function prepare(db: Database): Statements {
       service_request: upsert('service_requests', 'id', SERVICE_REQUEST_COLUMNS),
       case_note: upsert('case_notes', 'id', ['id', 'case_id', 'text', 'author_agent_id', 'created_at']),
       case_conflict: upsert('case_conflicts', 'id', ['id', 'case_id', 'resolved_at', 'record']),
+      triage_protocol: upsert('triage_protocols', 'key', ['key', 'id', 'version', 'effective_from', 'json']),
+      triage_record: upsert('triage_records', 'id', ['id', 'case_id', 'call_id', 'started_at', 'json']),
     },
     del: {
       service_type: db.prepare('DELETE FROM service_types WHERE code = ?'),
@@ -139,6 +164,8 @@ function prepare(db: Database): Statements {
       service_request: db.prepare('DELETE FROM service_requests WHERE id = ?'),
       case_note: db.prepare('DELETE FROM case_notes WHERE id = ?'),
       case_conflict: db.prepare('DELETE FROM case_conflicts WHERE id = ?'),
+      triage_protocol: db.prepare('DELETE FROM triage_protocols WHERE key = ?'),
+      triage_record: db.prepare('DELETE FROM triage_records WHERE id = ?'),
     },
     clearPhones: db.prepare('DELETE FROM caller_phones WHERE caller_id = ?'),
     putPhone: db.prepare('INSERT INTO caller_phones (caller_id, position, e164) VALUES (?, ?, ?)'),
@@ -147,5 +174,6 @@ function prepare(db: Database): Statements {
     getServiceRequest: db.prepare(`SELECT ${SERVICE_REQUEST_COLUMNS.join(', ')} FROM service_requests WHERE id = ?`),
     getNote: db.prepare('SELECT * FROM case_notes WHERE id = ?'),
     getConflict: db.prepare('SELECT * FROM case_conflicts WHERE id = ?'),
+    getTriageRecord: db.prepare('SELECT json FROM triage_records WHERE id = ?'),
   };
 }

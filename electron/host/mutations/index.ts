@@ -6,13 +6,14 @@ import { createCase } from './create-case.js';
 import { createCaller } from './create-caller.js';
 import { editCase } from './edit-case.js';
 import { linkCaller } from './link-caller.js';
+import { recordTriage } from './record-triage.js';
 import { resolveConflict } from './resolve-conflict.js';
 import type { EffectContext, LocalMutation, StoredMutation } from './types.js';
 
 export type { EffectContext, StoredMutation } from './types.js';
 
 const LOCAL_MUTATIONS: { [N in MutationName]: LocalMutation<N> } = {
-  createCaller, createCase, editCase, changeStatus, linkCaller, addNote, resolveConflict,
+  createCaller, createCase, editCase, changeStatus, linkCaller, addNote, resolveConflict, recordTriage,
 };
 
 function localMutation<N extends MutationName>(name: N): LocalMutation<N> {

@@ -81,6 +81,7 @@ export function applyPullPage(db: Database, page: PullResponse, options: ApplyPu
 function caseOf(change: ParsedChange): string | null {
   if (change.entity === 'service_request') return change.id;
   if (change.op === 'put' && (change.entity === 'case_note' || change.entity === 'case_conflict')) return change.row.caseId;
+  if (change.op === 'put' && change.entity === 'triage_record') return change.row.caseId;
   return null;
 }
 
