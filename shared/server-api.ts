@@ -50,4 +50,5 @@ export const SimAgentsResponseSchema = z.object({ agentIds: z.array(z.string()) 
 
 export const HealthSchema = z.object({ ok: z.boolean(), store: z.enum(['pglite', 'postgres']), version: z.string() });
 
-export const ServerErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** `details`: structured reasons where a route gives them (a refused protocol's errors by node). */
+export const ServerErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

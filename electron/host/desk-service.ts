@@ -1,13 +1,15 @@
 // The host's implementation of DeskApi: session facts, the screen pop, sync status, the few
-// calls that go to the server (agent state, voice token), and the case methods from
-// cases/case-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
+// calls that go to the server (agent state, voice token), the case methods from
+// cases/case-desk.ts, the call control from calls/call-desk.ts and triage from triage/triage-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
 import type { DeskApi, DeskClient, DeskResult, SessionInfo } from '../../shared/desk-api.js';
 import type { Agent } from '../../shared/domain/agent.js';
+import type { CallDeskMethods } from './calls/call-desk.js';
 import type { CallerLookup } from './callers/lookup.js';
 import type { CaseDeskMethods } from './cases/case-desk.js';
 import type { DeskEventHub } from './desk-events.js';
 import type { ServerSession } from './sync/server-session.js';
 import type { SyncLoop } from './sync/sync-loop.js';
+import type { TriageDeskMethods } from './triage/triage-desk.js';
 
 export { handleDeskCall } from './desk-dispatch.js';
 
@@ -23,6 +25,8 @@ export interface DeskServiceParts {
   session: ServerSession;
   lookup: CallerLookup;
   cases: CaseDeskMethods;
+  calls: CallDeskMethods;
+  triage: TriageDeskMethods;
   loop: SyncLoop;
   events: DeskEventHub;
   /** The agent from the last sign-in on this install, so the desk can open while offline. */
@@ -34,6 +38,8 @@ export function createDeskService(parts: DeskServiceParts): DeskService {
 
   const api: DeskApi = {
     ...parts.cases,
+    ...parts.calls,
+    ...parts.triage,
     async getSession() {
       const agent = session.agent ?? parts.lastKnownAgent() ?? (await session.ensureSignedIn());
       return { agent, serverUrl: parts.serverUrl, telephony: parts.telephony, clientId: parts.clientId };
@@ -47,9 +53,9 @@ export function createDeskService(parts: DeskServiceParts): DeskService {
     async syncNow() {
       return loop.syncNow();
     },
-    async setAgentState({ state }) {
+    async setAgentState({ state, reason }) {
       // agentChanged is emitted by the session's onAgent hook, for sign-ins as well.
-      return session.setAgentState(state);
+      return session.setAgentState(state, reason ?? null);
     },
     async getVoiceToken(): Promise<DeskResult<'getVoiceToken'>> {
       const token = await session.voiceToken();

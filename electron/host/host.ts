@@ -11,9 +11,11 @@ import { ensureClientId, readMeta, writeMeta } from './cache/meta.js';
 import { moveCorruptCacheAside, openCache, type CacheDatabase } from './cache/open-cache.js';
 import { readOutboxForRescue, restoreRescuedOutbox } from './cache/rescue-outbox.js';
 import { countCachedRows, countLocal, readSyncState, resetIfSyncSchemaChanged } from './cache/sync-state.js';
+import { createCallDesk } from './calls/call-desk.js';
 import { createCallerLookup } from './callers/lookup.js';
 import { createCaseDesk } from './cases/case-desk.js';
 import { createCaseQueries } from './cases/case-queries.js';
+import { createTriageDesk } from './triage/triage-desk.js';
 import { DeskEventHub } from './desk-events.js';
 import { createDeskService, type DeskService, type Telephony } from './desk-service.js';
 import { stderrLog, type HostLog } from './host-log.js';
@@ -40,6 +42,8 @@ export interface HostOptions {
   closedCaseDays?: number;
   /** Rows asked for per pull page (the server caps it at 10,000). */
   pullPageSize?: number;
+  /** A first sync into an empty cache builds the case indexes once caught up (default true). */
+  bulkFirstSync?: boolean;
   /** Listen for the server's pokes over WebSocket (default true). */
   pokes?: boolean;
   now?: () => Date;
@@ -95,11 +99,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const outbox = new Outbox(db, options.agentId);
     const pokes = options.pokes === false
       ? undefined
-      : new PokeSocket({ serverUrl: options.serverUrl, token: () => session.token, onPoke: () => loop.poke(), log });
+      : new PokeSocket({
+        serverUrl: options.serverUrl,
+        token: () => session.token,
+        onPoke: () => loop.poke(),
+        // Through the session, so the stored last agent and agentChanged follow as for a sign-in.
+        onAgent: (agent) => session.agentUpdated(agent),
+        onCall: (call) => events.emit('callChanged', call),
+        log,
+      });
     const loop = new SyncLoop(
       createSyncWork({
         db, session, outbox, clientId, now,
         pageLimit: options.pullPageSize,
+        bulkFirstSync: options.bulkFirstSync,
+        log: (message) => log('info', message),
         closedCaseDays: options.closedCaseDays ?? DEFAULT_CLOSED_CASE_DAYS,
         onResults: (results) => events.emit('mutationResults', results),
         onCasesChanged: (caseIds) => events.emit('casesChanged', { caseIds }),
@@ -130,6 +144,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       loop.reportError(deskError('CACHE_CORRUPT', `The local cache was unreadable and was moved aside to ${path.basename(movedAside)}; pulling a fresh copy.${kept}`));
     }
 
+    // Every local change: push soon, refresh the counts, tell the renderer which cases moved.
+    const localChange = (caseIds: string[]) => {
+      loop.updateLocal(countLocal(db));
+      if (caseIds.length > 0) events.emit('casesChanged', { caseIds });
+      loop.poke();
+    };
     const service = createDeskService({
       serverUrl: options.serverUrl,
       clientId,
@@ -140,12 +160,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         outbox,
         queries: createCaseQueries(db),
         now,
-        changed: (caseIds) => {
-          loop.updateLocal(countLocal(db));
-          if (caseIds.length > 0) events.emit('casesChanged', { caseIds });
-          loop.poke();
-        },
+        changed: localChange,
         log: (message) => log('info', message),
+      }),
+      triage: createTriageDesk({ db, outbox, session, now, changed: localChange }),
+      calls: createCallDesk({
+        session,
+        offlineSince: () => {
+          const status = loop.getStatus();
+          return status.connection === 'offline' ? status.offlineSince ?? now().toISOString() : null;
+        },
       }),
       loop,
       events,

@@ -1,8 +1,13 @@
 // The host's conversation with the central server over HTTP: sign-in, the bearer token, and
 // turning every failure into a catalogue error (unreachable vs. the server's own error).
 import { z } from 'zod';
+import {
+  CallControlStateSchema, TransferTargetsSchema, WrapUpResponseSchema,
+  type CallControlState, type TransferRequest, type TransferTargets, type WrapUpRequest,
+} from '../../../shared/call-control.js';
 import { AgentSchema, type Agent, type AgentState } from '../../../shared/domain/agent.js';
-import { DeskFailure, formatZodError } from '../../../shared/errors.js';
+import { DeskFailure, formatZodError, type ErrorCode } from '../../../shared/errors.js';
+import { PublishedProtocolSchema, type PublishedProtocol } from '../../../shared/triage/published.js';
 import { ServerErrorBodySchema, SignInResponseSchema, VoiceTokenResponseSchema } from '../../../shared/server-api.js';
 import {
   PullResponseSchema, PushResponseSchema, SYNC_PROTOCOL_VERSION, SyncedEntitySchema,
@@ -79,11 +84,60 @@ export class ServerSession {
     return response;
   }
 
-  async setAgentState(state: AgentState): Promise<Agent> {
-    const agent = expectShape(AgentSchema, await this.authorized('PUT', '/agents/me/state', { state }), 'agent state');
+  async setAgentState(state: AgentState, reason: string | null = null): Promise<Agent> {
+    const agent = expectShape(AgentSchema, await this.authorized('PUT', '/agents/me/state', { state, reason }), 'agent state');
+    this.agentUpdated(agent);
+    return agent;
+  }
+
+  /** The server told us of this agent by another way (the live socket, a wrap-up answer). */
+  agentUpdated(agent: Agent): void {
+    if (agent.id !== this.options.agentId) return;
     this.signedInAgent = agent;
     this.options.onAgent?.(agent);
-    return agent;
+  }
+
+  // Call control (shared/call-control.ts). Each goes straight to the server: a call is live now or never.
+  async callState(callId: string): Promise<CallControlState> {
+    return expectShape(CallControlStateSchema, await this.authorized('GET', `/calls/${encodeURIComponent(callId)}`), 'call state');
+  }
+
+  async holdCall(callId: string, onHold: boolean): Promise<CallControlState> {
+    return this.callAction(callId, '/hold', { onHold });
+  }
+
+  async transferCall(callId: string, request: TransferRequest): Promise<CallControlState> {
+    return this.callAction(callId, '/transfer', request);
+  }
+
+  async completeTransfer(callId: string): Promise<CallControlState> {
+    return this.callAction(callId, '/transfer/complete', {});
+  }
+
+  async cancelTransfer(callId: string): Promise<CallControlState> {
+    return this.callAction(callId, '/transfer/cancel', {});
+  }
+
+  async wrapUpCall(callId: string, request: WrapUpRequest): Promise<z.infer<typeof WrapUpResponseSchema>> {
+    const body = await this.authorized('POST', `/calls/${encodeURIComponent(callId)}/wrap-up`, request);
+    const response = expectShape(WrapUpResponseSchema, body, 'wrap-up');
+    this.agentUpdated(response.agent);
+    return response;
+  }
+
+  async transferTargets(): Promise<TransferTargets> {
+    return expectShape(TransferTargetsSchema, await this.authorized('GET', '/telephony/transfer-targets'), 'transfer targets');
+  }
+
+  private async callAction(callId: string, path: string, body: unknown): Promise<CallControlState> {
+    const reply = await this.authorized('POST', `/calls/${encodeURIComponent(callId)}${path}`, body);
+    return expectShape(CallControlStateSchema, reply, 'call control');
+  }
+
+  /** Refused with PROTOCOL_INVALID, the validator's errors in `details.errors`. */
+  async publishTriageProtocol(document: unknown, effectiveFrom: string | null): Promise<PublishedProtocol> {
+    const body = await this.authorized('POST', '/triage/protocols', { document, effectiveFrom });
+    return expectShape(PublishedProtocolSchema, body, 'published protocol');
   }
 
   async voiceToken(): Promise<z.infer<typeof VoiceTokenResponseSchema>> {
@@ -164,12 +218,18 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Server codes the desk acts on by name; any other server error is a SERVER_ERROR. */
+const PASSED_THROUGH_CODES = new Set<string>([
+  'SYNC_PROTOCOL_MISMATCH', 'CALL_NOT_FOUND', 'AGENT_UNAVAILABLE', 'PROTOCOL_INVALID', 'FORBIDDEN',
+]);
+
 function serverFailure(status: number, path: string, body: unknown): DeskFailure {
   const parsed = ServerErrorBodySchema.safeParse(body);
   const message = parsed.success ? parsed.data.error.message : `The server answered ${path} with HTTP ${status}.`;
   const serverCode = parsed.success ? parsed.data.error.code : undefined;
-  const code = serverCode === 'SYNC_PROTOCOL_MISMATCH' ? 'SYNC_PROTOCOL_MISMATCH' : 'SERVER_ERROR';
-  return new DeskFailure(code, message, { status, serverCode });
+  const code = serverCode && PASSED_THROUGH_CODES.has(serverCode) ? (serverCode as ErrorCode) : 'SERVER_ERROR';
+  const errors = parsed.success ? parsed.data.error.details : undefined;
+  return new DeskFailure(code, message, errors === undefined ? { status, serverCode } : { status, serverCode, errors });
 }
 
 function expectShape<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
