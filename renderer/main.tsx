@@ -5,6 +5,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { DeskController } from './app/controller.js';
 import { createMilestoneRecorder } from './app/milestones.js';
+import { createNotifier } from './app/notify.js';
+import { blockUnloadWhileLive, watchResume } from './app/page-lifecycle.js';
+import { createWebAudioTonePlayer } from './call/ringtone.js';
 import { getDeskClient } from './desk/get-desk-client.js';
 import { createLogger } from './lib/log.js';
 import { createSoftphone } from './softphone/create-softphone.js';
@@ -18,6 +21,9 @@ const controller = new DeskController({
   store,
   milestone: createMilestoneRecorder(window),
   createSoftphone,
+  tonePlayer: createWebAudioTonePlayer(),
+  notifier: createNotifier(window.deskShell, typeof Notification === 'undefined' ? undefined : Notification),
+  isPageVisible: () => document.visibilityState === 'visible' && document.hasFocus(),
 });
 
 const container = document.getElementById('root');
@@ -31,5 +37,9 @@ createRoot(container).render(
 );
 
 controller.start().catch((error: unknown) => log.error('the desk failed to start', String(error)));
-// pagehide, not beforeunload: the Voice SDK's close protection may still cancel an unload.
+// A reload or close during a live call is confirmed first (Electron's main asks the agent).
+blockUnloadWhileLive(window, () => controller.callIsLive);
+// After sleep, or when the page or the network comes back, the phone registers again.
+watchResume({ shell: window.deskShell, window, document }, (reason) => void controller.resume(reason));
+// pagehide, not beforeunload: an unload may still be cancelled after beforeunload.
 window.addEventListener('pagehide', () => controller.stop());

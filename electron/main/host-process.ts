@@ -2,6 +2,7 @@
 // start, carries its messages to the channel, and restarts it with backoff if it dies.
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { deskError } from '../../shared/errors.js';
+import { HOST_NODE_FLAGS } from '../host/heap-limit.js';
 import type { HostControlMessage } from '../host/utility-protocol.js';
 import type { HostStartOptions } from './config.js';
 import { DeskHostChannel } from './host-channel.js';
@@ -39,7 +40,7 @@ export function startDeskHostProcess(entry: string, options: HostStartOptions): 
   });
 
   const spawn = () => {
-    const hostProcess = utilityProcess.fork(entry, [], { serviceName: 'Frontdesk311 desk host', stdio: 'inherit' });
+    const hostProcess = utilityProcess.fork(entry, [], { serviceName: 'Frontdesk311 desk host', stdio: 'inherit', execArgv: [...HOST_NODE_FLAGS] });
     child = hostProcess;
     hostProcess.on('spawn', () => {
       running = true;

@@ -1,13 +1,14 @@
 // Electron's main process: app lifecycle, one locked-down window, the desk host in a utility
 // process, and the IPC that carries DeskApi between them. Thin: the work is in the host.
 import { existsSync } from 'node:fs';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, session } from 'electron';
 import { resolveDesktopConfig } from './config.js';
 import { buildContentSecurityPolicy } from '../../build/csp.js';
 import { startDeskHostProcess, type DeskHostProcess } from './host-process.js';
 import { forwardDeskEvent, registerDeskIpc } from './ipc.js';
 import { mainLog } from './log.js';
 import { installSessionSecurity } from './security.js';
+import { confirmUnloadDuringCall, installShell } from './shell.js';
 import { createWindow, lockDownWebContents } from './window.js';
 
 const config = resolveDesktopConfig({
@@ -28,8 +29,13 @@ app.enableSandbox();
 app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
 
 async function openWindow(): Promise<void> {
-  mainWindow = await createWindow(config);
-  mainWindow.on('closed', () => {
+  const window = await createWindow(config);
+  mainWindow = window;
+  window.webContents.on('will-prevent-unload', (event) => {
+    confirmUnloadDuringCall(event, (question) =>
+      dialog.showMessageBoxSync(window, { type: 'warning', ...question, defaultId: 0, cancelId: 0, noLink: true }));
+  });
+  window.on('closed', () => {
     mainWindow = null;
   });
 }
@@ -46,6 +52,22 @@ async function start(): Promise<void> {
     if (contents && !contents.isDestroyed()) forwardDeskEvent(contents, message);
   });
   registerDeskIpc({ pages: config.pages, host: host.channel });
+  installShell({
+    pages: config.pages,
+    ipcMain,
+    powerMonitor,
+    currentWindow: () => mainWindow,
+    showNotification: ({ title, body }) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title, body });
+      // A click brings the desk forward, where the call is.
+      notification.on('click', () => {
+        if (mainWindow?.isMinimized()) mainWindow.restore();
+        mainWindow?.focus();
+      });
+      notification.show();
+    },
+  });
   await openWindow();
 }
 

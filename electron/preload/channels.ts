@@ -25,6 +25,16 @@ const METHODS: { readonly [M in DeskMethodName]: true } = {
   addCaseNote: true,
   resolveConflict: true,
   listOutbox: true,
+  getCallState: true,
+  holdCall: true,
+  transferCall: true,
+  completeTransfer: true,
+  cancelTransfer: true,
+  wrapUpCall: true,
+  listTransferTargets: true,
+  listTriageProtocols: true,
+  publishTriageProtocol: true,
+  recordTriage: true,
   acknowledgeRejection: true,
 };
 const EVENTS: { readonly [E in DeskEventName]: true } = {
@@ -32,6 +42,7 @@ const EVENTS: { readonly [E in DeskEventName]: true } = {
   agentChanged: true,
   casesChanged: true,
   mutationResults: true,
+  callChanged: true,
 };
 
 export const IPC_METHOD_NAMES = Object.keys(METHODS) as DeskMethodName[];
@@ -52,3 +63,29 @@ export const eventChannel = (event: DeskEventName) => `desk-event:${event}` as c
  * message and lose its catalogue code on the way to the page.
  */
 export type DeskIpcReply = { ok: true; value: unknown } | { ok: false; error: DeskError };
+
+// The desktop shell, beside DeskApi: what only Electron's main process can do or see for the page.
+/** Main → page: the computer woke from sleep or the screen was unlocked (powerMonitor). */
+export const SHELL_RESUMED_CHANNEL = 'shell:resumed';
+/** Page → main: show a desktop notification (fire and forget). */
+export const SHELL_NOTIFY_CHANNEL = 'shell:notify';
+
+/** A desktop notification as the page asks for it; main checks it against these limits. */
+export type ShellNotification = { title: string; body: string };
+export const SHELL_NOTIFICATION_LIMITS = { title: 120, body: 500 } as const;
+
+/** What the preload exposes as `window.deskShell`. */
+export type DeskShell = {
+  /** Returns the unsubscribe. */
+  onResumed(listener: () => void): () => void;
+  notify(notification: ShellNotification): void;
+};
+
+/** Null when the page sent something that is not a notification within the limits. */
+export function checkShellNotification(value: unknown): ShellNotification | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { title, body } = value as Record<string, unknown>;
+  if (typeof title !== 'string' || typeof body !== 'string') return null;
+  if (title.length === 0 || title.length > SHELL_NOTIFICATION_LIMITS.title || body.length > SHELL_NOTIFICATION_LIMITS.body) return null;
+  return { title, body };
+}

@@ -1,9 +1,13 @@
 // The preload: exposes `window.desk` through contextBridge with one function per DeskApi method,
-// each invoking only its own channel, and `on()` for the contract's events only. ipcRenderer
-// itself never reaches the page.
+// each invoking only its own channel, and `on()` for the contract's events only; and
+// `window.deskShell` for the two things only main can do (wake-from-sleep, notifications).
+// ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { DeskClient, DeskEventName, DeskMethodName } from '../../shared/desk-api.js';
-import { eventChannel, isIpcEventName, methodChannel, type DeskIpcReply } from './channels.js';
+import {
+  eventChannel, isIpcEventName, methodChannel, SHELL_NOTIFY_CHANNEL, SHELL_RESUMED_CHANNEL,
+  type DeskIpcReply, type DeskShell, type ShellNotification,
+} from './channels.js';
 
 function invoker<M extends DeskMethodName>(method: M): DeskClient[M] {
   const channel = methodChannel(method);
@@ -47,7 +51,33 @@ const deskBridge: DeskClient = {
   resolveConflict: invoker('resolveConflict'),
   listOutbox: invoker('listOutbox'),
   acknowledgeRejection: invoker('acknowledgeRejection'),
+  getCallState: invoker('getCallState'),
+  holdCall: invoker('holdCall'),
+  transferCall: invoker('transferCall'),
+  completeTransfer: invoker('completeTransfer'),
+  cancelTransfer: invoker('cancelTransfer'),
+  wrapUpCall: invoker('wrapUpCall'),
+  listTransferTargets: invoker('listTransferTargets'),
+  listTriageProtocols: invoker('listTriageProtocols'),
+  publishTriageProtocol: invoker('publishTriageProtocol'),
+  recordTriage: invoker('recordTriage'),
   on: subscribe as DeskClient['on'],
 };
 
+const shellBridge: DeskShell = {
+  onResumed(listener) {
+    if (typeof listener !== 'function') throw new Error('deskShell.onResumed: the listener must be a function');
+    const forward = () => listener();
+    ipcRenderer.on(SHELL_RESUMED_CHANNEL, forward);
+    return () => {
+      ipcRenderer.removeListener(SHELL_RESUMED_CHANNEL, forward);
+    };
+  },
+  notify(notification: ShellNotification) {
+    // Only the two strings cross; main checks them again.
+    ipcRenderer.send(SHELL_NOTIFY_CHANNEL, { title: String(notification.title), body: String(notification.body) });
+  },
+};
+
 contextBridge.exposeInMainWorld('desk', deskBridge);
+contextBridge.exposeInMainWorld('deskShell', shellBridge);

@@ -1,37 +1,59 @@
 // The strip across the top: who is signed in and whether they take calls, the softphone's
 // registration, the case search, the sync link to the central server with the outbox counts, and
 // how much the local cache holds.
+import { AWAY_REASONS } from '../../shared/domain/agent.js';
+import { AWAY_REASON_LABELS, stateReasonText } from '../call/call-controls-view.js';
 import { CaseSearch } from '../cases/CaseSearch.js';
 import { useDesk } from '../stores/desk-store.js';
 import { SyncCounts } from '../sync/SyncCounts.js';
 import { connectionView } from '../sync/sync-view.js';
 import { useDeskController } from './controller-context.js';
 import { AGENT_STATE_LABELS, formatClock, formatCount } from './format.js';
+import { SHORTCUT_KEYS, withShortcut } from './shortcuts.js';
 
 function AgentStatus() {
   const controller = useDeskController();
   const agent = useDesk((state) => state.agent);
   const pending = useDesk((state) => state.agentStatePending);
-  // The server marks the agent on call when the call connects; until live agent events reach the
-  // desk, the softphone's own state is the quickest truth for this badge.
+  const pickerOpen = useDesk((state) => state.drawer === 'away');
+  // The server says on_call too, a moment later on the live socket; the live media says it first.
   const onCall = useDesk((state) => state.callState === 'connecting' || state.callState === 'in_call' || state.callState === 'reconnecting');
   if (!agent) return <div className="status-item">Signing in…</div>;
-  const away = agent.state === 'away';
+  // Otherwise the badge is the server's word (agentChanged): wrap-up, away after missed calls, ...
   const shownState = onCall ? 'on_call' : agent.state;
+  const reason = onCall ? null : stateReasonText(agent.stateReason);
+  const canChoose = pending === null && shownState !== 'on_call';
   return (
     <div className="status-item status-item--agent">
       <span className="agent-name">{agent.displayName}</span>
-      <span className={`pill pill--agent-${shownState}`} data-testid="agent-state">
+      <span className={`pill pill--agent-${shownState}`} data-testid="agent-state" data-state={shownState}>
         {AGENT_STATE_LABELS[shownState]}
+        {reason && <span className="pill__reason" data-testid="agent-state-reason"> · {reason}</span>}
       </span>
-      <button
-        type="button"
-        className="button button--quiet"
-        disabled={pending !== null || shownState === 'on_call'}
-        onClick={() => void controller.setAway(!away)}
-      >
-        {away ? 'Set available' : 'Set away'}
-      </button>
+      {shownState !== 'available' && (
+        <button type="button" className="button button--quiet" data-testid="set-available" disabled={!canChoose}
+          title={withShortcut('Take calls again', 'available')} onClick={() => void controller.calls.setAgentState('available')}>
+          Set available <kbd>{SHORTCUT_KEYS.available}</kbd>
+        </button>
+      )}
+      {shownState !== 'away' && (
+        <button type="button" className="button button--quiet" data-testid="set-away" disabled={!canChoose} aria-expanded={pickerOpen}
+          title={withShortcut('Stop taking calls, with a reason', 'away')} onClick={() => controller.calls.toggleAwayPicker()}>
+          Set away <kbd>{SHORTCUT_KEYS.away}</kbd>
+        </button>
+      )}
+      {pickerOpen && (
+        <ul className="away-picker" data-testid="away-picker" aria-label="Away reason">
+          {AWAY_REASONS.map((awayReason, index) => (
+            <li key={awayReason}>
+              <button type="button" className="button button--quiet" data-testid={`away-${awayReason}`} title={`${AWAY_REASON_LABELS[awayReason]} (${index + 1})`}
+                onClick={() => void controller.calls.setAgentState('away', awayReason)}>
+                <kbd>{index + 1}</kbd> {AWAY_REASON_LABELS[awayReason]}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -1,15 +1,23 @@
 // The desk's start-up and call flow, free of React: sign-in → available → softphone; on an
 // incoming call the local caller lookup starts at once, so the screen pop paints before accept.
+// Call controls live in call/call-controls.ts; this wires them to the softphone and the page.
 import type { DeskClient, SessionInfo } from '../../shared/desk-api.js';
-import type { AgentState } from '../../shared/domain/agent.js';
+import { AWAY_REASONS } from '../../shared/domain/agent.js';
 import type { IncomingCall } from '../../shared/domain/call.js';
 import { toDeskError } from '../../shared/errors.js';
+import { CallControls } from '../call/call-controls.js';
+import type { TonePlayer } from '../call/ringtone.js';
 import { CaseDesk } from '../cases/case-desk.js';
 import { isWebSocketDeskClient } from '../desk/get-desk-client.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { Softphone } from '../softphone/softphone.js';
 import type { DeskStore } from '../stores/desk-store.js';
 import type { MilestoneRecorder } from './milestones.js';
+import type { Notifier } from './notify.js';
+import type { ResumeReason } from './page-lifecycle.js';
+import type { ShortcutAction } from './shortcuts.js';
+
+const SILENT_PLAYER: TonePlayer = { start: () => undefined, stop: () => undefined };
 
 export type DeskControllerOptions = {
   desk: DeskClient;
@@ -18,11 +26,19 @@ export type DeskControllerOptions = {
   createSoftphone: (session: SessionInfo, desk: DeskClient) => Promise<Softphone>;
   log?: Logger;
   now?: () => number;
+  /** The ringtone's sound (WebAudio in the page); silent when absent. */
+  tonePlayer?: TonePlayer;
+  notifier?: Notifier;
+  /** Whether the agent can see the desk now; notifications are for when they cannot. */
+  isPageVisible?: () => boolean;
 };
 
 export class DeskController {
   /** Case intake, the case detail, case search and the outbox. */
   readonly cases: CaseDesk;
+  /** Mute, DTMF, hold, transfers, wrap-up, the ringtone, away reasons and the headset. */
+  readonly calls: CallControls;
+  readonly awayReasons = AWAY_REASONS;
   private softphone: Softphone | null = null;
   private readonly subscriptions: Array<() => void> = [];
   private readonly paintedPops = new Set<string>();
@@ -35,6 +51,7 @@ export class DeskController {
     this.log = options.log ?? createLogger('desk');
     this.now = options.now ?? (() => performance.now());
     this.cases = new CaseDesk(options.desk, options.store, createLogger('cases'));
+    this.calls = new CallControls(options.desk, options.store, options.tonePlayer ?? SILENT_PLAYER, createLogger('calls'));
   }
 
   private get state() {
@@ -48,6 +65,7 @@ export class DeskController {
       desk.on('syncStatus', (status) => this.state.syncStatusReceived(status)),
       desk.on('agentChanged', (agent) => this.state.agentChanged(agent)),
       ...this.cases.subscribe(),
+      ...this.calls.subscribe(),
     );
     this.watchDeskLink();
 
@@ -65,7 +83,7 @@ export class DeskController {
     void this.refreshSyncStatus();
     void this.cases.loadServiceTypes();
 
-    await this.requestAgentState('available');
+    await this.calls.setAgentState('available');
     if (this.stopped) return;
     await this.startSoftphone(session);
   }
@@ -74,6 +92,7 @@ export class DeskController {
     this.stopped = true;
     this.cases.stop();
     for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
+    this.calls.detach();
     this.softphone?.destroy();
     this.softphone = null;
   }
@@ -90,8 +109,58 @@ export class DeskController {
     return this.softphone?.hangup() ?? false;
   }
 
-  async setAway(away: boolean): Promise<void> {
-    await this.requestAgentState(away ? 'away' : 'available');
+  /** Runs what a keyboard shortcut asks for (the buttons call the same methods). */
+  perform(action: ShortcutAction): void {
+    const calls = this.calls;
+    switch (action.kind) {
+      case 'accept': this.accept(); return;
+      case 'decline': this.decline(); return;
+      case 'hangup': this.hangUp(); return;
+      case 'silence': calls.silenceRingtone(); return;
+      case 'mute': calls.toggleMute(); return;
+      case 'hold': void calls.toggleHold(); return;
+      case 'keypad': calls.toggleKeypad(); return;
+      case 'digit': calls.sendDigit(action.digit); return;
+      case 'transfer': void calls.toggleTransfer(); return;
+      case 'pickTarget': calls.chooseTransferByIndex(action.index); return;
+      case 'warmTransfer': void calls.transfer('warm'); return;
+      case 'coldTransfer': void calls.transfer('cold'); return;
+      case 'completeTransfer': void calls.completeTransfer(); return;
+      case 'cancelTransfer': void calls.cancelTransfer(); return;
+      case 'pickDisposition': calls.chooseDispositionByIndex(action.index); return;
+      case 'submitWrapUp': void calls.submitWrapUp(); return;
+      case 'away': calls.toggleAwayPicker(); return;
+      case 'pickAwayReason': void calls.setAwayByIndex(action.index); return;
+      case 'available': void calls.setAgentState('available'); return;
+      case 'closeDrawer': this.state.drawerClosed(); return;
+    }
+  }
+
+  /**
+   * The computer woke, the page came back or the network returned: the phone registers again
+   * and everything shown is read afresh, so the first call after sleep can be answered.
+   */
+  async resume(reason: ResumeReason): Promise<void> {
+    if (this.stopped) return;
+    this.log.info(`resuming: ${reason}`);
+    const softphone = this.softphone;
+    this.state.softphoneRegistrationChanged('registering');
+    if (softphone) {
+      try {
+        await softphone.refreshRegistration(reason);
+      } catch (error) {
+        this.state.noticeRaised(toDeskError(error));
+      }
+      this.state.softphoneRegistrationChanged(softphone.registration);
+    }
+    await this.refreshAfterReconnect();
+    await this.calls.refresh();
+  }
+
+  /** A live call is on: reloading or closing the page would drop it. */
+  get callIsLive(): boolean {
+    const callState = this.state.callState;
+    return callState === 'ringing' || callState === 'connecting' || callState === 'in_call' || callState === 'reconnecting';
   }
 
   async syncNow(): Promise<void> {
@@ -132,6 +201,7 @@ export class DeskController {
     }
     this.softphone = softphone;
     this.subscriptions.push(
+      ...this.calls.attach(softphone),
       softphone.on('state', (change) => this.state.softphoneStateChanged(change)),
       softphone.on('registered', ({ identity }) => {
         this.state.softphoneRegistrationChanged('registered');
@@ -164,6 +234,17 @@ export class DeskController {
     this.incomingAt.set(call.callSid, this.now());
     this.options.milestone('call-incoming', { callSid: call.callSid, is911Transfer: call.is911Transfer, queue: call.queue });
     void this.popScreen(call);
+    this.calls.callRinging(call);
+    if (!this.pageVisible()) {
+      this.options.notifier?.notify({
+        title: call.is911Transfer ? 'Incoming 911 transfer' : 'Incoming call',
+        body: `${call.from} · ${call.queue === 'triage' ? 'triage queue' : 'general queue'}`,
+      });
+    }
+  }
+
+  private pageVisible(): boolean {
+    return this.options.isPageVisible?.() ?? true;
   }
 
   // The lookup reads the host's local cache only, so it is answered while the phone still rings.
@@ -180,17 +261,14 @@ export class DeskController {
   private onEnded(call: IncomingCall, reason: string): void {
     this.options.milestone('call-ended', { callSid: call.callSid, reason });
     this.incomingAt.delete(call.callSid);
-    // Without a wrap-up step yet, the agent is ready for the next caller unless they chose away.
-    if (this.state.preferredAgentState === 'available') void this.requestAgentState('available');
-  }
-
-  private async requestAgentState(agentState: AgentState): Promise<void> {
-    this.state.agentStateRequested(agentState);
-    try {
-      this.state.agentChanged(await this.options.desk.setAgentState({ state: agentState }));
-    } catch (error) {
-      this.log.warn(`could not set the agent state to ${agentState}`, toDeskError(error));
-      this.state.agentStateRequestFailed(toDeskError(error));
+    const lastCall = this.state.lastCall;
+    const answered = lastCall?.call.callSid === call.callSid && lastCall.talkMs !== null;
+    // The agent's state after a call is the server's to set (wrap-up, or away after missed
+    // calls, each with its reason); the desk shows it from agentChanged and never guesses.
+    this.calls.callEnded(call, answered);
+    if (reason === 'caller_cancelled' && !answered) {
+      // Notified even when the desk is in view: a missed call is easy to miss.
+      this.options.notifier?.notify({ title: 'Missed call', body: `${call.from} hung up before the call was answered.` });
     }
   }
 

@@ -13,6 +13,13 @@ export function formatClock(iso: string | number | Date): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+/** "14:05:09", for a call's timeline where steps are seconds apart. */
+export function formatClockSeconds(iso: string | number | Date): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '--:--:--';
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
 /** "Mar 4, 2025" for case dates. */
 export function formatDate(iso: string): string {
   const date = new Date(iso);

@@ -1,17 +1,19 @@
-// The call panel: the softphone's state, the ringing banner or the live-call bar, the screen pop
-// while a call is on, and the last call's summary while waiting for the next one.
+// The call panel: the softphone's state, the ringing banner or the live-call bar with its controls,
+// wrap-up after an answered call, the call's timeline, the screen pop while a call is on, and the
+// last call's summary while waiting for the next one.
 import { formatPhoneForDisplay } from '../../shared/phone.js';
-import { useDeskController } from '../app/controller-context.js';
 import { formatDuration } from '../app/format.js';
-import { SHORTCUT_KEYS } from '../app/shortcuts.js';
 import { useNow } from '../app/use-now.js';
 import { useDesk } from '../stores/desk-store.js';
+import { CallControlsBar } from './CallControlsBar.js';
+import { CallTimeline } from './CallTimeline.js';
+import { HeadsetPicker } from './HeadsetPicker.js';
 import { IncomingBanner } from './IncomingBanner.js';
 import { LastCall } from './LastCall.js';
 import { ScreenPop } from './ScreenPop.js';
+import { WrapUpPanel } from './WrapUpPanel.js';
 
 function ActiveCall() {
-  const controller = useDeskController();
   const callState = useDesk((state) => state.callState);
   const call = useDesk((state) => state.currentCall);
   const answeredAt = useDesk((state) => state.answeredAt);
@@ -32,9 +34,6 @@ function ActiveCall() {
       <time className="call-timer" data-testid="call-timer" aria-label="Call duration">
         {answeredAt === null ? '0:00' : formatDuration(now - answeredAt)}
       </time>
-      <button type="button" className="button button--hangup" data-testid="hangup-call" aria-keyshortcuts={SHORTCUT_KEYS.hangup} onClick={() => controller.hangUp()}>
-        Hang up <kbd>{SHORTCUT_KEYS.hangup}</kbd>
-      </button>
     </div>
   );
 }
@@ -53,6 +52,7 @@ function Waiting() {
 
 export function CallPanel() {
   const callState = useDesk((state) => state.callState);
+  const wrappingUp = useDesk((state) => state.wrapUp !== null);
   const showPop = callState !== 'idle';
   return (
     <section className="call-panel" aria-label="Call">
@@ -63,8 +63,16 @@ export function CallPanel() {
         </span>
       </div>
       {callState === 'ringing' && <IncomingBanner />}
-      {(callState === 'connecting' || callState === 'in_call' || callState === 'reconnecting') && <ActiveCall />}
-      {callState === 'idle' && <Waiting />}
+      {(callState === 'connecting' || callState === 'in_call' || callState === 'reconnecting') && (
+        <>
+          <ActiveCall />
+          <CallControlsBar />
+        </>
+      )}
+      <HeadsetPicker />
+      <WrapUpPanel />
+      <CallTimeline />
+      {callState === 'idle' && !wrappingUp && <Waiting />}
       {showPop && <ScreenPop />}
       {(callState === 'idle' || callState === 'ended') && <LastCall />}
     </section>

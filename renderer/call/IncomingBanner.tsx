@@ -1,13 +1,14 @@
 // The ringing call: the caller's number in large type, a red 911-transfer badge when the call
-// came from a 911 center, and Accept / Decline with their keyboard shortcuts.
+// came from a 911 center, and Accept / Decline / Silence with their keyboard shortcuts.
 import { formatPhoneForDisplay } from '../../shared/phone.js';
 import { useDeskController } from '../app/controller-context.js';
-import { SHORTCUT_KEYS } from '../app/shortcuts.js';
+import { SHORTCUT_KEYS, withShortcut } from '../app/shortcuts.js';
 import { useDesk } from '../stores/desk-store.js';
 
 export function IncomingBanner() {
   const controller = useDeskController();
   const call = useDesk((state) => state.currentCall);
+  const ringtone = useDesk((state) => state.ringtone);
   if (!call) return null;
   return (
     <div className={`incoming-banner${call.is911Transfer ? ' incoming-banner--911' : ''}`} data-testid="incoming-banner" role="alert">
@@ -22,11 +23,16 @@ export function IncomingBanner() {
         </span>
       )}
       <div className="incoming-banner__actions">
-        <button type="button" className="button button--accept" data-testid="accept-call" aria-keyshortcuts={SHORTCUT_KEYS.accept} onClick={() => controller.accept()}>
+        <button type="button" className="button button--accept" data-testid="accept-call" title={withShortcut('Answer the call', 'accept')} aria-keyshortcuts={SHORTCUT_KEYS.accept} onClick={() => controller.accept()}>
           Accept <kbd>{SHORTCUT_KEYS.accept}</kbd>
         </button>
-        <button type="button" className="button button--decline" data-testid="decline-call" aria-keyshortcuts={SHORTCUT_KEYS.decline} onClick={() => controller.decline()}>
+        <button type="button" className="button button--decline" data-testid="decline-call" title={withShortcut('Decline: the call goes to the next agent', 'decline')} aria-keyshortcuts={SHORTCUT_KEYS.decline} onClick={() => controller.decline()}>
           Decline <kbd>{SHORTCUT_KEYS.decline}</kbd>
+        </button>
+        <button type="button" className="button button--quiet" data-testid="silence-ringtone" disabled={ringtone !== 'ringing'}
+          title={withShortcut('Stop the ringtone; the call keeps ringing here', 'silence')} aria-keyshortcuts={SHORTCUT_KEYS.silence}
+          onClick={() => controller.calls.silenceRingtone()}>
+          {ringtone === 'silenced' ? 'Silenced' : 'Silence'} <kbd>{SHORTCUT_KEYS.silence}</kbd>
         </button>
       </div>
     </div>

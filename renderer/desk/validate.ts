@@ -69,5 +69,15 @@ export function bindDeskApi(invoke: DeskInvoke): DeskApi {
     resolveConflict: (params) => invoke('resolveConflict', params),
     listOutbox: (params) => invoke('listOutbox', params),
     acknowledgeRejection: (params) => invoke('acknowledgeRejection', params),
+    getCallState: (params) => invoke('getCallState', params),
+    holdCall: (params) => invoke('holdCall', params),
+    transferCall: (params) => invoke('transferCall', params),
+    completeTransfer: (params) => invoke('completeTransfer', params),
+    cancelTransfer: (params) => invoke('cancelTransfer', params),
+    wrapUpCall: (params) => invoke('wrapUpCall', params),
+    listTransferTargets: (params) => invoke('listTransferTargets', params),
+    listTriageProtocols: (params) => invoke('listTriageProtocols', params),
+    publishTriageProtocol: (params) => invoke('publishTriageProtocol', params),
+    recordTriage: (params) => invoke('recordTriage', params),
   };
 }

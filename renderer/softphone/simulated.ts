@@ -25,6 +25,8 @@ export type SimulatedSoftphoneOptions = {
 };
 
 const OPEN = 1;
+/** What the protocol's `digits` message accepts. */
+export const DTMF_DIGITS = /^[0-9*#wW]{1,32}$/;
 
 /** "http://127.0.0.1:8311" → "ws://127.0.0.1:8311/sim/voice" (keeps a path prefix, if any). */
 export function simVoiceUrl(serverUrl: string): string {
@@ -83,6 +85,47 @@ export class SimulatedSoftphone extends SoftphoneCore {
     if (!call || !['connecting', 'in_call', 'reconnecting'].includes(this.state)) return false;
     this.send({ type: 'hangup', callSid: call.callSid });
     return this.transition('ended', 'agent_hung_up');
+  }
+
+  // The simulator carries no media: muting is the desk's own, reported like the SDK's `mute` event.
+  setMuted(muted: boolean): boolean {
+    if (!this.isLive) return false;
+    this.mediaMuted(muted);
+    return true;
+  }
+
+  sendDigits(digits: string): boolean {
+    const call = this.currentCall;
+    if (!call || !this.isLive || !DTMF_DIGITS.test(digits)) return false;
+    return this.send({ type: 'digits', callSid: call.callSid, digits });
+  }
+
+  async refreshRegistration(reason: string): Promise<void> {
+    if (this.destroyed) return;
+    // A live call rides on this socket; if it survived the sleep it stays, if not its close event
+    // has ended the call already and the reconnect is under way.
+    if (!this.isFree) return;
+    this.log.info(`simulator: registering again (${reason})`);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const stale = this.socket;
+    this.socket = null;
+    if (stale) {
+      stale.onopen = stale.onmessage = stale.onclose = null;
+      stale.onerror = () => undefined;
+      stale.close(1000, 'registering again');
+    }
+    this.backoff.reset();
+    // Whoever still waits for the first registration hears of this one.
+    const waiting = this.firstRegistration;
+    const registered = new Promise<void>((resolve, reject) => {
+      this.firstRegistration = {
+        resolve: () => (waiting?.resolve(), resolve()),
+        reject: (error) => (waiting?.reject(error), reject(error)),
+      };
+    });
+    this.connect();
+    await registered;
   }
 
   override destroy(): void {
@@ -222,12 +265,13 @@ export class SimulatedSoftphone extends SoftphoneCore {
     return this.currentCall?.callSid === callSid;
   }
 
-  private send(message: SimClientMessage): void {
+  private send(message: SimClientMessage): boolean {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN) {
       this.log.warn(`simulator: cannot send ${message.type}, not connected`);
-      return;
+      return false;
     }
     socket.send(JSON.stringify(message));
+    return true;
   }
 }

@@ -5,7 +5,7 @@ import { deskError } from '../../shared/errors.js';
 import { TypedEmitter } from '../lib/emitter.js';
 import type { Logger } from '../lib/log.js';
 import { CallStateMachine, isEndReason, type CallState, type CallStateCause, type CallStateChange } from './call-state.js';
-import type { Softphone, SoftphoneEventName, SoftphoneEvents, SoftphoneRegistration } from './softphone.js';
+import type { Softphone, SoftphoneAudio, SoftphoneEventName, SoftphoneEvents, SoftphoneRegistration } from './softphone.js';
 
 export type SoftphoneCoreOptions = {
   log: Logger;
@@ -22,6 +22,7 @@ export abstract class SoftphoneCore implements Softphone {
   private readonly endedHoldMs: number;
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
   private registrationState: SoftphoneRegistration = 'unregistered';
+  private mutedNow = false;
   protected destroyed = false;
 
   protected constructor(options: SoftphoneCoreOptions) {
@@ -45,6 +46,19 @@ export abstract class SoftphoneCore implements Softphone {
     return this.registrationState;
   }
 
+  get muted(): boolean {
+    return this.mutedNow;
+  }
+
+  get audio(): SoftphoneAudio | null {
+    return null;
+  }
+
+  /** The call can carry media controls (mute, DTMF). */
+  protected get isLive(): boolean {
+    return this.machine.state === 'in_call' || this.machine.state === 'reconnecting';
+  }
+
   on<E extends SoftphoneEventName>(event: E, listener: (payload: SoftphoneEvents[E]) => void): () => void {
     return this.emitter.on(event, listener);
   }
@@ -53,6 +67,9 @@ export abstract class SoftphoneCore implements Softphone {
   abstract accept(): boolean;
   abstract reject(): boolean;
   abstract hangup(): boolean;
+  abstract setMuted(muted: boolean): boolean;
+  abstract sendDigits(digits: string): boolean;
+  abstract refreshRegistration(reason: string): Promise<void>;
 
   destroy(): void {
     this.destroyed = true;
@@ -84,6 +101,18 @@ export abstract class SoftphoneCore implements Softphone {
     if (next === 'unregistered' && previous === 'registered') this.emitter.emit('unregistered', { reason });
   }
 
+  /** Adapters call this when the media reports its mute state. */
+  protected mediaMuted(muted: boolean): void {
+    if (this.mutedNow === muted) return;
+    this.mutedNow = muted;
+    this.log.info(`softphone: ${muted ? 'muted' : 'unmuted'}`);
+    this.emitter.emit('muted', { muted });
+  }
+
+  protected emit<E extends SoftphoneEventName>(event: E, payload: SoftphoneEvents[E]): void {
+    this.emitter.emit(event, payload);
+  }
+
   protected fail(message: string, details?: unknown): void {
     this.log.warn(`softphone error: ${message}`, details);
     this.emitter.emit('error', deskError('SOFTPHONE_ERROR', message, details));
@@ -96,6 +125,8 @@ export abstract class SoftphoneCore implements Softphone {
     const call = change.call;
     if (change.to === 'ringing' && call) this.emitter.emit('incoming', call);
     if (change.to === 'in_call' && change.from === 'connecting' && call) this.emitter.emit('accepted', call);
+    // A new call never starts muted: the flag belongs to the call that ended.
+    if (change.to === 'ended') this.mediaMuted(false);
     if (change.to === 'ended' && call && isEndReason(change.cause)) {
       if (change.cause === 'caller_cancelled') this.emitter.emit('cancelled', call);
       else this.emitter.emit('disconnected', { call, reason: change.cause });

@@ -6,7 +6,9 @@ import type { IncomingCall } from '../../shared/domain/call.js';
 import { DeskFailure, toDeskError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import { incomingCallFromInvite } from './incoming-call.js';
+import type { SoftphoneAudio } from './softphone.js';
 import { SoftphoneCore } from './softphone-core.js';
+import { TwilioAudioDevices, type TwilioAudioLike } from './twilio-audio.js';
 
 /** The part of the SDK's TwilioError we read. */
 export type TwilioErrorLike = { code?: number; message?: string; description?: string };
@@ -18,6 +20,9 @@ export type TwilioCallLike = {
   accept(): void;
   reject(): void;
   disconnect(): void;
+  mute(shouldMute?: boolean): void;
+  isMuted(): boolean;
+  sendDigits(digits: string): void;
   status(): string;
   on(event: string, listener: (...args: never[]) => void): unknown;
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
@@ -26,6 +31,8 @@ export type TwilioCallLike = {
 /** The part of the SDK's `Device` we use. */
 export type TwilioDeviceLike = {
   on(event: string, listener: (...args: never[]) => void): unknown;
+  /** The SDK's AudioHelper; null where the browser has no audio (and absent in minimal fakes). */
+  readonly audio?: TwilioAudioLike | null;
   register(): Promise<void>;
   updateToken(token: string): void;
   destroy(): void;
@@ -61,6 +68,7 @@ export class TwilioSoftphone extends SoftphoneCore {
   private callListeners: Array<[string, (...args: never[]) => void]> = [];
   private readonly DeviceCtor: TwilioDeviceConstructor;
   private identity = '';
+  private audioDevices: TwilioAudioDevices | null = null;
 
   constructor(private readonly options: TwilioSoftphoneOptions) {
     const log = options.log ?? createLogger('softphone:twilio');
@@ -78,8 +86,51 @@ export class TwilioSoftphone extends SoftphoneCore {
       this.device = new this.DeviceCtor(voiceToken.token, TWILIO_DEVICE_OPTIONS);
       this.wireDevice(this.device);
     }
+    await this.registerDevice(this.device);
+  }
+
+  override get audio(): SoftphoneAudio | null {
+    return this.audioDevices;
+  }
+
+  async refreshRegistration(reason: string): Promise<void> {
+    const device = this.device;
+    if (this.destroyed || !device) return;
+    this.log.info(`Twilio: registering again (${reason})`);
+    // After sleep the SDK may still say "registered" over a dead signalling socket: show
+    // registering until Twilio answers, with a fresh token in case the old one ran out meanwhile.
+    this.setRegistration('registering', reason);
     try {
-      await this.device.register();
+      const voiceToken = await this.options.desk.getVoiceToken({});
+      if (this.device !== device) return;
+      device.updateToken(voiceToken.token);
+    } catch (error) {
+      this.fail(`could not refresh the voice token: ${toDeskError(error).message}`);
+    }
+    await this.registerDevice(device);
+  }
+
+  setMuted(muted: boolean): boolean {
+    const call = this.activeCall;
+    if (!call || !this.isLive) return false;
+    // The shown state changes on the call's `mute` event, i.e. when the media track has changed.
+    call.mute(muted);
+    return true;
+  }
+
+  sendDigits(digits: string): boolean {
+    const call = this.activeCall;
+    if (!call || !this.isLive || !/^[0-9*#wW]{1,32}$/.test(digits)) return false;
+    call.sendDigits(digits);
+    return true;
+  }
+
+  private async registerDevice(device: TwilioDeviceLike): Promise<void> {
+    try {
+      await device.register();
+      // The SDK's events normally say this already; after a re-register over a socket it thought
+      // alive they may not, and the state shown must be the true one.
+      if (this.device === device) this.setRegistration('registered', 'Twilio accepted the registration', this.identity);
     } catch (error) {
       const message = `Twilio registration failed: ${describe(error as TwilioErrorLike)}`;
       this.setRegistration('unregistered', message);
@@ -114,6 +165,7 @@ export class TwilioSoftphone extends SoftphoneCore {
 
   override destroy(): void {
     this.release();
+    this.audioDevices = null;
     const device = this.device;
     this.device = null;
     device?.destroy();
@@ -121,6 +173,11 @@ export class TwilioSoftphone extends SoftphoneCore {
   }
 
   private wireDevice(device: TwilioDeviceLike): void {
+    if (device.audio) {
+      // One ringtone for both adapters (renderer/call/ringtone.ts), silenceable without declining.
+      device.audio.incoming(false);
+      this.audioDevices = new TwilioAudioDevices(device.audio, (event, payload) => this.emit(event, payload), this.log);
+    }
     device.on('registering', () => this.setRegistration('registering', 'Twilio is registering'));
     device.on('registered', () => this.setRegistration('registered', 'Twilio registered the device', this.identity));
     device.on('unregistered', () => this.setRegistration('unregistered', 'Twilio unregistered the device'));
@@ -195,6 +252,9 @@ export class TwilioSoftphone extends SoftphoneCore {
         this.log.warn(`Twilio: media lost, reconnecting (${describe(error)})`);
         this.transition('reconnecting', 'media_lost');
       }
+    });
+    on('mute', (isMuted: boolean) => {
+      if (live()) this.mediaMuted(isMuted);
     });
     on('reconnected', () => {
       if (live() && this.state === 'reconnecting') this.transition('in_call', 'media_restored');

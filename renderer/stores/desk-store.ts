@@ -1,20 +1,22 @@
-// The renderer's one store, made of slices (session, call, sync, cases). Components read narrow slices
+// The renderer's one store, made of slices (session, call, call control, sync, cases). Components read narrow slices
 // through `useDesk(selector)`; every change goes through a named action of a slice.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createCallControlSlice, type CallControlSlice } from './call-control-slice.js';
 import { createCallSlice, type CallSlice } from './call-slice.js';
 import { createCasesSlice, type CasesSlice } from './cases-slice.js';
 import { createSessionSlice, type SessionSlice } from './session-slice.js';
 import { createSyncSlice, type SyncSlice } from './sync-slice.js';
 
-export type DeskState = SessionSlice & CallSlice & SyncSlice & CasesSlice;
+export type DeskState = SessionSlice & CallSlice & CallControlSlice & SyncSlice & CasesSlice;
 export type DeskStore = StoreApi<DeskState>;
 
 export function createDeskStore(): DeskStore {
   return createStore<DeskState>()((...args) => ({
     ...createSessionSlice(...args),
     ...createCallSlice(...args),
+    ...createCallControlSlice(...args),
     ...createSyncSlice(...args),
     ...createCasesSlice(...args),
   }));

@@ -45,10 +45,11 @@ export const createSessionSlice: StateCreator<DeskState, [], [], SessionSlice> =
 
   sessionLoaded: (session) => set({ session, agent: session.agent, bootError: null }),
   agentChanged: (agent) =>
-    set((state) => ({
-      agent,
-      agentStatePending: state.agentStatePending === agent.state ? null : state.agentStatePending,
-    })),
+    set((state) => {
+      // Live events and replies can cross: an older state never replaces a newer one.
+      if (state.agent && state.agent.id === agent.id && Date.parse(agent.stateSince) < Date.parse(state.agent.stateSince)) return {};
+      return { agent, agentStatePending: state.agentStatePending === agent.state ? null : state.agentStatePending };
+    }),
   agentStateRequested: (agentState) =>
     set((state) => ({
       agentStatePending: agentState,

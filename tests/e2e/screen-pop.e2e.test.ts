@@ -13,7 +13,8 @@ describe('screen pop in web mode', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack();
+    // No wrap-up time: each test waits for the agent to be available for the next call.
+    stack = await startStack({ wrapUpSeconds: 0 });
     await stack.waitForAppEvent('softphone-registered');
     // The first pull must have reached the cache before a call can pop a known caller.
     await stack.host.syncOnce();

@@ -26,6 +26,8 @@ export type Stack = {
   /** Between host and server when the stack was started with `proxy: true`. */
   proxy: TcpProxy | null;
   placeCall(from: string, options?: { transfer911?: boolean }): Promise<{ callSid: string; routedTo: string | null }>;
+  /** The simulated caller hangs up (wherever the call is: queue, agent, a transfer target). */
+  hangUpCaller(callSid: string): Promise<void>;
   waitForAppEvent(name: string, after?: number): Promise<number>;
   appEventCount(name: string): Promise<number>;
   close(): Promise<void>;
@@ -37,6 +39,8 @@ export type StackOptions = {
   proxy?: boolean;
   /** How long the desk keeps closed cases; the demo callers' history reaches back about four months. */
   closedCaseDays?: number;
+  /** The server's wrap-up time after each answered call (its own default when absent). */
+  wrapUpSeconds?: number;
 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -47,6 +51,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     FRONTDESK_SEED_CALLERS: '60',
     FRONTDESK_SEED_CASES: '200',
     FRONTDESK_LOG_LEVEL: 'warn',
+    ...(options.wrapUpSeconds === undefined ? {} : { FRONTDESK_WRAP_UP_SECONDS: String(options.wrapUpSeconds) }),
   }));
   const proxy = options.proxy ? await startTcpProxy(Number(new URL(server.url).port)) : null;
   const host = await startHost({
@@ -76,6 +81,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       if (!response.ok) throw new Error(`placing a call failed: HTTP ${response.status} ${await response.text()}`);
       return SimCallResponseSchema.parse(await response.json());
+    },
+    async hangUpCaller(callSid) {
+      const response = await fetch(`${server.url}/sim/calls/${encodeURIComponent(callSid)}/hangup`, { method: 'POST' });
+      if (!response.ok) throw new Error(`hanging up ${callSid} failed: HTTP ${response.status} ${await response.text()}`);
     },
     // Waits for the (after+1)-th occurrence of a named app event, so repeated calls in one test
     // wait for the new event rather than matching the previous one.

@@ -1,8 +1,13 @@
-// Listens on the server's poke WebSocket: a poke means "there is something to pull". It never
+// Listens on the server's poke WebSocket: a poke means "there is something to pull"; `agent` and
+// `call` messages are live changes (a team lead's state change, a wrap-up timer, a transfer
+// answered) that go straight to the renderer. It never
 // retries on its own; the sync loop asks it to connect after each cycle, so reconnects follow
 // the loop's interval and backoff. Polling stays the fallback while it is down.
 import WebSocket from 'ws';
-import { PokeMessageSchema, SYNC_POKE_PATH } from '../../../shared/sync-protocol.js';
+import type { CallControlState } from '../../../shared/call-control.js';
+import type { Agent } from '../../../shared/domain/agent.js';
+import { formatZodError } from '../../../shared/errors.js';
+import { HostLiveMessageSchema, SYNC_POKE_PATH } from '../../../shared/sync-protocol.js';
 import type { HostLog } from '../host-log.js';
 import type { PokeChannel } from './sync-loop.js';
 
@@ -11,6 +16,8 @@ export interface PokeSocketOptions {
   /** The current bearer token; no token, no connection. */
   token: () => string | null;
   onPoke: (headVersion: number) => void;
+  onAgent?: (agent: Agent) => void;
+  onCall?: (call: CallControlState) => void;
   log?: HostLog;
 }
 
@@ -39,8 +46,7 @@ export class PokeSocket implements PokeChannel {
       } catch {
         return;
       }
-      const poke = PokeMessageSchema.safeParse(message);
-      if (poke.success) this.options.onPoke(poke.data.headVersion);
+      this.receive(message);
     });
     socket.on('error', (error) => {
       // Routine while the server is away; the loop's next cycle tries again.
@@ -49,6 +55,25 @@ export class PokeSocket implements PokeChannel {
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
     });
+  }
+
+  private receive(message: unknown): void {
+    const live = HostLiveMessageSchema.safeParse(message);
+    if (!live.success) {
+      this.options.log?.('warn', `poke socket: dropped a message outside the contract: ${formatZodError(live.error)}`);
+      return;
+    }
+    switch (live.data.type) {
+      case 'poke':
+        this.options.onPoke(live.data.headVersion);
+        return;
+      case 'agent':
+        this.options.onAgent?.(live.data.agent);
+        return;
+      case 'call':
+        this.options.onCall?.(live.data.call);
+        return;
+    }
   }
 
   close(): void {

@@ -2,27 +2,30 @@
 // channel; `on` subscribes to contract events only and never hands out the IPC event.
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DESK_EVENT_NAMES, DESK_METHOD_NAMES, type DeskClient } from '../../../shared/desk-api.js';
+import type { DeskShell } from '../../../electron/preload/channels.js';
 
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
-  ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
+  ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn(), send: vi.fn() },
 }));
 vi.mock('electron', () => electron);
 
 let desk: DeskClient;
+let shell: DeskShell;
 
 beforeAll(async () => {
   await import('../../../electron/preload/index.js');
-  expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
-  const [name, exposed] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, DeskClient];
-  expect(name).toBe('desk');
-  desk = exposed;
+  const exposed = Object.fromEntries(electron.contextBridge.exposeInMainWorld.mock.calls as Array<[string, unknown]>);
+  expect(Object.keys(exposed).sort()).toEqual(['desk', 'deskShell']);
+  desk = exposed.desk as DeskClient;
+  shell = exposed.deskShell as DeskShell;
 });
 
 beforeEach(() => {
   electron.ipcRenderer.invoke.mockReset();
   electron.ipcRenderer.on.mockReset();
   electron.ipcRenderer.removeListener.mockReset();
+  electron.ipcRenderer.send.mockReset();
 });
 
 describe('preload bridge', () => {
@@ -63,5 +66,27 @@ describe('preload bridge', () => {
     expect(() => desk.on('desk:getSession' as never, vi.fn())).toThrow(/unknown event/);
     expect(() => desk.on('__proto__' as never, vi.fn())).toThrow(/unknown event/);
     expect(electron.ipcRenderer.on).not.toHaveBeenCalled();
+  });
+});
+
+describe('preload shell bridge', () => {
+  it('exposes only onResumed and notify', () => {
+    expect(Object.keys(shell).sort()).toEqual(['notify', 'onResumed']);
+  });
+
+  it('forwards the resume event without the IPC event, and unsubscribes', () => {
+    const listener = vi.fn();
+    const off = shell.onResumed(listener);
+    expect(electron.ipcRenderer.on).toHaveBeenCalledWith('shell:resumed', expect.any(Function));
+    const forward = electron.ipcRenderer.on.mock.calls[0]?.[1] as (ipcEvent: unknown, payload?: unknown) => void;
+    forward({ sender: 'the ipcRenderer itself' }, 'anything');
+    expect(listener).toHaveBeenCalledWith();
+    off();
+    expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('shell:resumed', forward);
+  });
+
+  it('sends only the title and body of a notification', () => {
+    shell.notify({ title: 'Missed call', body: '+1 215 555 0142', icon: 'file:///etc/passwd' } as never);
+    expect(electron.ipcRenderer.send).toHaveBeenCalledWith('shell:notify', { title: 'Missed call', body: '+1 215 555 0142' });
   });
 });

@@ -5,7 +5,7 @@ import { DESK_METHOD_NAMES, type DeskApi } from '../../../shared/desk-api.js';
 import type { Agent } from '../../../shared/domain/agent.js';
 import { DeskFailure } from '../../../shared/errors.js';
 
-const agent: Agent = { id: 'demo-calltaker', displayName: 'Demo', role: 'call_taker', skills: [], state: 'available', stateSince: '2025-06-01T12:00:00Z' };
+const agent: Agent = { id: 'demo-calltaker', displayName: 'Demo', role: 'call_taker', skills: [], state: 'available', stateSince: '2025-06-01T12:00:00Z', stateReason: null };
 
 function stubDesk(overrides: Partial<DeskApi> = {}): DeskApi & { calls: unknown[] } {
   const calls: unknown[] = [];

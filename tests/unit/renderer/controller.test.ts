@@ -31,6 +31,29 @@ class ScriptedSoftphone extends SoftphoneCore {
   hangup(): boolean {
     return this.transition('ended', 'agent_hung_up');
   }
+  readonly digits: string[] = [];
+  readonly reRegistrations: string[] = [];
+  setMuted(muted: boolean): boolean {
+    if (!this.isLive) return false;
+    this.mediaMuted(muted);
+    return true;
+  }
+  sendDigits(digits: string): boolean {
+    if (!this.isLive) return false;
+    this.digits.push(digits);
+    return true;
+  }
+  async refreshRegistration(reason: string): Promise<void> {
+    this.reRegistrations.push(reason);
+    this.setRegistration('registering', reason);
+    this.setRegistration('registered', 'scripted', 'demo-calltaker');
+  }
+  hangUpFromFarEnd(): boolean {
+    return this.transition('ended', 'caller_hung_up');
+  }
+  cancelFromCaller(): boolean {
+    return this.transition('ended', 'caller_cancelled');
+  }
 }
 
 function inProcessDesk() {
@@ -72,7 +95,7 @@ describe('DeskController', () => {
     expect(milestones()).toContain('call-incoming');
   });
 
-  it('accepts, hangs up, and makes the agent available again', async () => {
+  it('accepts, hangs up, and opens wrap-up without touching the agent state', async () => {
     const { desk, softphone, store, controller, milestones } = await startedDesk();
     softphone.ring(incomingCall);
     expect(controller.accept()).toBe(true);
@@ -80,17 +103,20 @@ describe('DeskController', () => {
     expect(controller.hangUp()).toBe(true);
     expect(store.getState().lastCall?.outcome).toBe('agent_hung_up');
     expect(milestones()).toEqual(expect.arrayContaining(['call-accepted', 'call-ended']));
-    await vi.waitFor(() => expect(desk.setAgentState).toHaveBeenCalledTimes(2));
+    expect(store.getState().wrapUp).toMatchObject({ callId: incomingCall.callId, from: incomingCall.from, disposition: null });
     await vi.waitFor(() => expect(store.getState().callState).toBe('idle'));
+    // The server moves the agent to wrap-up and back; the desk never guesses.
+    expect(desk.setAgentState).toHaveBeenCalledTimes(1);
   });
 
-  it('leaves an away agent away after a call', async () => {
-    const { desk, softphone, controller } = await startedDesk();
-    await controller.setAway(true);
+  it('opens no wrap-up for a declined call, and leaves the state to the server', async () => {
+    const { desk, softphone, store, controller } = await startedDesk();
+    await controller.calls.setAgentState('away', 'lunch');
     softphone.ring(incomingCall);
     controller.decline();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(vi.mocked(desk.setAgentState).mock.calls.map(([params]) => params.state)).toEqual(['available', 'away']);
+    expect(store.getState().wrapUp).toBeNull();
+    expect(vi.mocked(desk.setAgentState).mock.calls.map(([params]) => [params.state, params.reason])).toEqual([['available', null], ['away', 'lunch']]);
   });
 
   it('follows host events for sync status and the agent', async () => {

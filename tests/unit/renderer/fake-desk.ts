@@ -2,7 +2,8 @@
 // contract-valid fixtures, events emitted by hand.
 import { vi } from 'vitest';
 import type { DeskClient, DeskEventName, DeskEventPayload } from '../../../shared/desk-api.js';
-import { agent, acceptedCase, callerRecord, caseDetail, offlineCase, pendingEntry, rejectedEntry, screenPop, serviceTypes, session, syncStatus, voiceToken } from './fixtures.js';
+import { DeskFailure } from '../../../shared/errors.js';
+import { agent, acceptedCase, answeredCallState, transferTargets, callerRecord, caseDetail, offlineCase, pendingEntry, rejectedEntry, screenPop, serviceTypes, session, syncStatus, voiceToken } from './fixtures.js';
 
 export function createFakeDesk(overrides: Partial<DeskClient> = {}) {
   const calls: string[] = [];
@@ -37,6 +38,27 @@ export function createFakeDesk(overrides: Partial<DeskClient> = {}) {
     })),
     listOutbox: vi.fn(async () => [pendingEntry, rejectedEntry]),
     acknowledgeRejection: vi.fn(async () => ({ ok: true as const })),
+    getCallState: vi.fn(async () => (calls.push('getCallState'), answeredCallState)),
+    holdCall: vi.fn(async ({ onHold }) => (calls.push(`holdCall:${onHold}`), { ...answeredCallState, onHold })),
+    transferCall: vi.fn(async ({ mode, target }) => (calls.push(`transferCall:${mode}:${target.kind}`), {
+      ...answeredCallState,
+      transfer: { mode, target, targetName: 'Streets Department', status: 'dialing' as const, startedAt: '2025-06-01T12:03:00Z', failure: null },
+    })),
+    completeTransfer: vi.fn(async () => (calls.push('completeTransfer'), answeredCallState)),
+    cancelTransfer: vi.fn(async () => (calls.push('cancelTransfer'), answeredCallState)),
+    wrapUpCall: vi.fn(async ({ disposition, caseId }) => (calls.push(`wrapUpCall:${disposition}`), {
+      call: { ...answeredCallState, phase: 'ended' as const, disposition, caseId: caseId ?? null },
+      agent: { ...agent, state: 'available' as const, stateSince: '2025-06-01T12:10:00Z', stateReason: 'wrap-up done' },
+    })),
+    listTransferTargets: vi.fn(async () => (calls.push('listTransferTargets'), transferTargets)),
+    // Triage has its own tests; here it only has to exist (tests override it when they need it).
+    listTriageProtocols: vi.fn(async () => []),
+    publishTriageProtocol: vi.fn(async () => {
+      throw new DeskFailure('NOT_FOUND', 'no triage in the fake desk');
+    }),
+    recordTriage: vi.fn(async () => {
+      throw new DeskFailure('NOT_FOUND', 'no triage in the fake desk');
+    }),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: unknown) => void);

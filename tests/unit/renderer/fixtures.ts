@@ -1,4 +1,5 @@
 // Contract-valid sample data for the renderer's unit tests.
+import type { CallControlState, TransferTargets } from '../../../shared/call-control.js';
 import type { CallerRecord, CaseDetail, CaseSummary, OutboxEntry, ScreenPop, SessionInfo, SyncStatus, VoiceToken } from '../../../shared/desk-api.js';
 import type { CaseConflict } from '../../../shared/domain/case-history.js';
 import type { ServiceType } from '../../../shared/domain/service-type.js';
@@ -12,6 +13,7 @@ export const agent: Agent = {
   skills: ['general'],
   state: 'offline',
   stateSince: '2025-06-01T12:00:00Z',
+  stateReason: null,
 };
 
 export const session: SessionInfo = {
@@ -145,3 +147,32 @@ export const rejectedEntry: OutboxEntry = {
 };
 
 export const caseDetail: CaseDetail = { serviceRequest: acceptedCase, notes: [], conflicts: [conflict], pending: [pendingEntry] };
+
+/** The server's view of `incomingCall`, answered by the agent. */
+export const answeredCallState: CallControlState = {
+  callId: incomingCall.callId,
+  callSid,
+  from: incomingCall.from,
+  queue: 'general',
+  is911Transfer: false,
+  phase: 'answered',
+  agentId: 'demo-calltaker',
+  onHold: false,
+  transfer: null,
+  disposition: null,
+  caseId: null,
+  timeline: [
+    { at: '2025-06-01T12:02:00Z', kind: 'received', agentId: null, detail: null },
+    { at: '2025-06-01T12:02:01Z', kind: 'offered', agentId: 'demo-calltaker', detail: null },
+    { at: '2025-06-01T12:02:04Z', kind: 'answered', agentId: 'demo-calltaker', detail: null },
+  ],
+};
+
+export const transferTargets: TransferTargets = {
+  departments: [
+    { code: 'streets', name: 'Streets Department', phone: '+12156865560' },
+    { code: 'water', name: 'Water Department', phone: '+12156856300' },
+  ],
+  agents: [{ id: 'demo-triage', displayName: 'Sam Okafor', state: 'available' }],
+  emergencyLine: '+12156863000',
+};

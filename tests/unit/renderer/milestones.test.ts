@@ -1,7 +1,6 @@
 // Milestones land on window.__frontdesk.events and go out as `frontdesk` CustomEvents.
 import { describe, expect, it } from 'vitest';
 import { createMilestoneRecorder, type MilestoneTarget } from '../../../renderer/app/milestones.js';
-import { shortcutFor } from '../../../renderer/app/shortcuts.js';
 import { deskSocketUrl } from '../../../renderer/desk/get-desk-client.js';
 
 describe('milestones', () => {
@@ -23,16 +22,7 @@ describe('milestones', () => {
   });
 });
 
-describe('keyboard shortcuts and transport choice', () => {
-  it('maps A, D and H only in the states where they make sense', () => {
-    expect(shortcutFor('a', 'ringing')).toBe('accept');
-    expect(shortcutFor('D', 'ringing')).toBe('decline');
-    expect(shortcutFor('h', 'in_call')).toBe('hangup');
-    expect(shortcutFor('a', 'in_call')).toBeNull();
-    expect(shortcutFor('h', 'ringing')).toBeNull();
-    expect(shortcutFor('d', 'idle')).toBeNull();
-  });
-
+describe('transport choice', () => {
   it('points web mode at the desk host on the same origin', () => {
     expect(deskSocketUrl({ protocol: 'http:', host: '127.0.0.1:4311' })).toBe('ws://127.0.0.1:4311/desk');
     expect(deskSocketUrl({ protocol: 'https:', host: 'desk.example.org' })).toBe('wss://desk.example.org/desk');

@@ -38,7 +38,7 @@ describe('SimulatedSoftphone', () => {
       backoff: { initialMs: 20, maxMs: 50 },
       endedHoldMs: 30,
     });
-    seen = { registered: [], unregistered: [], incoming: [], accepted: [], disconnected: [], cancelled: [], error: [], state: [] };
+    seen = { registered: [], unregistered: [], incoming: [], accepted: [], disconnected: [], cancelled: [], error: [], state: [], muted: [], audioDevices: [], audioDeviceLost: [] };
     for (const event of Object.keys(seen) as (keyof SoftphoneEvents)[]) {
       phone.on(event, ((payload: unknown) => (seen[event] as unknown[]).push(payload)) as never);
     }
@@ -188,6 +188,51 @@ describe('SimulatedSoftphone', () => {
     expect(await harness.nextMessage(again)).toEqual({ type: 'register', identity: 'demo-calltaker', token: 'token-2' });
     send(again, { type: 'registered', identity: 'demo-calltaker' });
     await eventually(() => expect(seen.registered).toHaveLength(2));
+    expect(phone.registration).toBe('registered');
+  });
+
+  it('sends DTMF digits on a live call only, and mutes locally with the same event as the SDK', async () => {
+    const client = await registered();
+    await ringing(client);
+    expect(phone.sendDigits('1')).toBe(false);
+    expect(phone.setMuted(true)).toBe(false);
+    phone.accept();
+    expect(await harness.nextMessage(client)).toEqual({ type: 'accept', callSid });
+    expect(phone.sendDigits('12#')).toBe(true);
+    expect(await harness.nextMessage(client)).toEqual({ type: 'digits', callSid, digits: '12#' });
+    expect(phone.sendDigits('12a')).toBe(false);
+    expect(phone.setMuted(true)).toBe(true);
+    expect(phone.muted).toBe(true);
+    expect(phone.setMuted(false)).toBe(true);
+    expect(seen.muted).toEqual([{ muted: true }, { muted: false }]);
+    phone.setMuted(true);
+    send(client, { type: 'disconnect', callSid });
+    await eventually(() => expect(phone.state).toBe('ended'));
+    // The next call starts unmuted.
+    expect(phone.muted).toBe(false);
+  });
+
+  it('registers again from scratch on resume, showing registering until the simulator answers', async () => {
+    const stale = await registered();
+    const again = phone.refreshRegistration('system resumed');
+    expect(phone.registration).toBe('registering');
+    const fresh = await harness.nextClient();
+    expect(fresh).not.toBe(stale);
+    expect(await harness.nextMessage(fresh)).toEqual({ type: 'register', identity: 'demo-calltaker', token: 'token-2' });
+    send(fresh, { type: 'registered', identity: 'demo-calltaker' });
+    await again;
+    expect(phone.registration).toBe('registered');
+    expect(seen.registered).toHaveLength(2);
+    // The old socket is closed, so it can never ring a call nobody can answer.
+    await eventually(() => expect(stale.readyState).toBe(WebSocket.CLOSED));
+  });
+
+  it('leaves a live call alone on resume', async () => {
+    const client = await registered();
+    await ringing(client);
+    phone.accept();
+    await phone.refreshRegistration('page visible again');
+    expect(phone.state).toBe('in_call');
     expect(phone.registration).toBe('registered');
   });
 });

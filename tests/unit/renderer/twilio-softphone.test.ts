@@ -7,6 +7,7 @@ import type { DeskApi } from '../../../shared/desk-api.js';
 import { TWILIO_DEVICE_OPTIONS, TwilioSoftphone, type TwilioDeviceConstructor } from '../../../renderer/softphone/twilio.js';
 import type { SoftphoneEvents } from '../../../renderer/softphone/softphone.js';
 import { callSid, inviteParams, voiceToken } from './fixtures.js';
+import { eventually } from './ws-harness.js';
 
 class FakeCall extends EventEmitter {
   readonly parameters: Record<string, string>;
@@ -24,6 +25,18 @@ class FakeCall extends EventEmitter {
     this.state = 'closed';
     this.emit('disconnect', this);
   });
+  muted = false;
+  /** The SDK emits `mute` once the local track changed; tests can hold it back. */
+  emitsMute = true;
+  readonly mute = vi.fn((shouldMute = true) => {
+    if (!this.emitsMute) return;
+    this.muted = shouldMute;
+    this.emit('mute', shouldMute, this);
+  });
+  readonly sendDigits = vi.fn();
+  isMuted(): boolean {
+    return this.muted;
+  }
 
   constructor(custom: Record<string, string> = inviteParams, sid = callSid) {
     super();
@@ -36,8 +49,54 @@ class FakeCall extends EventEmitter {
   }
 }
 
+type FakeMediaDevice = { deviceId: string; label: string; kind: string };
+const mic = (deviceId: string, label: string): FakeMediaDevice => ({ deviceId, label, kind: 'audioinput' });
+const speaker = (deviceId: string, label: string): FakeMediaDevice => ({ deviceId, label, kind: 'audiooutput' });
+
+/** The SDK's AudioHelper as far as the adapter uses it: device maps, selection, `deviceChange`. */
+class FakeAudio extends EventEmitter {
+  availableInputDevices = new Map([['default', mic('default', 'Default microphone')], ['headset', mic('headset', 'Jabra headset')]]);
+  availableOutputDevices = new Map([['default', speaker('default', 'Default speaker')], ['headset-out', speaker('headset-out', 'Jabra headset')]]);
+  inputDevice: FakeMediaDevice | null = null;
+  private speakers = new Set([speaker('default', 'Default speaker')]);
+  incomingSound = true;
+  readonly setInputDevice = vi.fn(async (deviceId: string) => {
+    const device = this.availableInputDevices.get(deviceId);
+    if (!device) throw new Error(`no input ${deviceId}`);
+    this.inputDevice = device;
+  });
+  readonly speakerDevices = {
+    get: () => this.speakers,
+    set: vi.fn(async (deviceId: string | string[]) => {
+      const id = Array.isArray(deviceId) ? deviceId[0]! : deviceId;
+      const device = this.availableOutputDevices.get(id);
+      if (!device) throw new Error(`no output ${id}`);
+      this.speakers = new Set([device]);
+    }),
+  };
+  incoming(doEnable?: boolean): boolean {
+    if (doEnable !== undefined) this.incomingSound = doEnable;
+    return this.incomingSound;
+  }
+  /** The headset is pulled out: the SDK drops it from the maps and reports the active ones lost. */
+  unplugHeadset(): void {
+    const lost: FakeMediaDevice[] = [];
+    if (this.inputDevice?.deviceId === 'headset') lost.push(this.inputDevice);
+    if ([...this.speakers].some((device) => device.deviceId === 'headset-out')) lost.push(speaker('headset-out', 'Jabra headset'));
+    this.availableInputDevices.delete('headset');
+    this.availableOutputDevices.delete('headset-out');
+    this.emit('deviceChange', lost);
+  }
+  plugHeadset(): void {
+    this.availableInputDevices.set('headset', mic('headset', 'Jabra headset'));
+    this.availableOutputDevices.set('headset-out', speaker('headset-out', 'Jabra headset'));
+    this.emit('deviceChange', []);
+  }
+}
+
 class FakeDevice extends EventEmitter {
   static created: FakeDevice[] = [];
+  readonly audio = new FakeAudio();
   readonly register = vi.fn(async () => {
     this.emit('registering');
     this.emit('registered');
@@ -62,7 +121,7 @@ function setUp() {
   };
   const phone = new TwilioSoftphone({ desk, DeviceCtor: FakeDevice as unknown as TwilioDeviceConstructor, endedHoldMs: 5 });
   const seen: Partial<{ [E in keyof SoftphoneEvents]: SoftphoneEvents[E][] }> = {};
-  const events: (keyof SoftphoneEvents)[] = ['registered', 'unregistered', 'incoming', 'accepted', 'disconnected', 'cancelled', 'error', 'state'];
+  const events: (keyof SoftphoneEvents)[] = ['registered', 'unregistered', 'incoming', 'accepted', 'disconnected', 'cancelled', 'error', 'state', 'muted', 'audioDevices', 'audioDeviceLost'];
   for (const event of events) {
     seen[event] = [];
     phone.on(event, ((payload: unknown) => (seen[event] as unknown[]).push(payload)) as never);
@@ -206,5 +265,99 @@ describe('TwilioSoftphone', () => {
     expect(seen.unregistered).toHaveLength(1);
     phone.destroy();
     expect(device().destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows muted only on the call\'s mute event, and keeps it until the agent unmutes', async () => {
+    const { phone, seen, device } = setUp();
+    await phone.register();
+    const call = new FakeCall();
+    device().emit('incoming', call);
+    expect(phone.setMuted(true)).toBe(false);
+    phone.accept();
+    call.emitsMute = false;
+    expect(phone.setMuted(true)).toBe(true);
+    expect(call.mute).toHaveBeenLastCalledWith(true);
+    expect(phone.muted).toBe(false);
+    expect(seen.muted).toEqual([]);
+    // The media changed (here, late): now the desk shows it.
+    call.emit('mute', true, call);
+    expect(phone.muted).toBe(true);
+    // A reconnect does not unmute by itself.
+    call.emit('reconnecting', { code: 53405, message: 'media lost' });
+    call.emit('reconnected');
+    expect(phone.muted).toBe(true);
+    call.emitsMute = true;
+    phone.setMuted(false);
+    expect(phone.muted).toBe(false);
+    expect(seen.muted).toEqual([{ muted: true }, { muted: false }]);
+  });
+
+  it('sends DTMF through the call, only while it is live and only valid digits', async () => {
+    const { phone, device } = setUp();
+    await phone.register();
+    const call = new FakeCall();
+    device().emit('incoming', call);
+    expect(phone.sendDigits('5')).toBe(false);
+    phone.accept();
+    expect(phone.sendDigits('5')).toBe(true);
+    expect(phone.sendDigits('*#w0')).toBe(true);
+    expect(phone.sendDigits('5; drop')).toBe(false);
+    expect(call.sendDigits.mock.calls).toEqual([['5'], ['*#w0']]);
+  });
+
+  it('turns the SDK\'s own ringtone off so ours is the one the agent can silence', async () => {
+    const { phone, device } = setUp();
+    await phone.register();
+    expect(device().audio.incomingSound).toBe(false);
+  });
+
+  it('lists and selects audio devices, falls back when the headset is unplugged mid-call, and follows it back', async () => {
+    const { phone, seen, device } = setUp();
+    await phone.register();
+    const audio = phone.audio;
+    if (!audio) throw new Error('the Twilio adapter should offer audio selection');
+    expect(audio.devices()).toEqual({
+      inputs: [{ id: 'default', label: 'Default microphone' }, { id: 'headset', label: 'Jabra headset' }],
+      outputs: [{ id: 'default', label: 'Default speaker' }, { id: 'headset-out', label: 'Jabra headset' }],
+      selectedInput: 'default',
+      selectedOutput: 'default',
+    });
+    await audio.setInput('headset');
+    await audio.setOutput('headset-out');
+    expect(audio.devices()).toMatchObject({ selectedInput: 'headset', selectedOutput: 'headset-out' });
+
+    device().emit('incoming', new FakeCall());
+    phone.accept();
+    device().audio.unplugHeadset();
+    await eventually(() => expect(seen.audioDeviceLost).toHaveLength(2));
+    expect(seen.audioDeviceLost).toEqual([{ kind: 'input', label: 'Jabra headset' }, { kind: 'output', label: 'Jabra headset' }]);
+    await eventually(() => expect(seen.audioDevices?.at(-1)).toMatchObject({ selectedInput: 'default', selectedOutput: 'default' }));
+    expect(phone.state).toBe('in_call');
+
+    device().audio.plugHeadset();
+    await eventually(() => expect(seen.audioDevices?.at(-1)).toMatchObject({ selectedInput: 'headset', selectedOutput: 'headset-out' }));
+  });
+
+  it('registers again after sleep with a fresh token, showing registering until Twilio answers', async () => {
+    const { phone, seen, device, desk } = setUp();
+    await phone.register();
+    let finish: () => void = () => undefined;
+    device().register.mockImplementationOnce(() => new Promise<void>((resolve) => (finish = resolve)));
+    const again = phone.refreshRegistration('system resumed');
+    expect(phone.registration).toBe('registering');
+    await eventually(() => expect(device().updateToken).toHaveBeenCalledWith('token-2'));
+    finish();
+    await again;
+    expect(phone.registration).toBe('registered');
+    expect(seen.registered).toHaveLength(2);
+    expect(desk.getVoiceToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows unregistered when registering again fails', async () => {
+    const { phone, device } = setUp();
+    await phone.register();
+    device().register.mockRejectedValueOnce({ code: 31009, message: 'No transport available' });
+    await expect(phone.refreshRegistration('network back')).rejects.toMatchObject({ code: 'SOFTPHONE_ERROR' });
+    expect(phone.registration).toBe('unregistered');
   });
 });
