@@ -32,6 +32,14 @@ export const SyncedEntities = {
 export type SyncedEntity = keyof typeof SyncedEntities;
 export const SyncedEntitySchema = z.enum(Object.keys(SyncedEntities) as [SyncedEntity, ...SyncedEntity[]]);
 
+/** A synced row's id as the change log names it: a service type's code, a protocol version's
+ * key ("noise@2"), every other entity's id. */
+export function syncedRowId(row: object): string {
+  if ('code' in row) return String(row.code);
+  if ('key' in row) return String(row.key);
+  return String((row as { id: unknown }).id);
+}
+
 /** One row change from the server's change log; `version` is global and increasing. */
 export const RowChangeSchema = z.discriminatedUnion('op', [
   z.object({

@@ -11,6 +11,7 @@ import { CaseDesk } from '../cases/case-desk.js';
 import { isWebSocketDeskClient } from '../desk/get-desk-client.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { Softphone } from '../softphone/softphone.js';
+import { TriageDesk } from '../triage/triage-desk.js';
 import type { DeskStore } from '../stores/desk-store.js';
 import type { MilestoneRecorder } from './milestones.js';
 import type { Notifier } from './notify.js';
@@ -39,6 +40,8 @@ export class DeskController {
   /** Mute, DTMF, hold, transfers, wrap-up, the ringtone, away reasons and the headset. */
   readonly calls: CallControls;
   readonly awayReasons = AWAY_REASONS;
+  /** The triage protocol for 911 transfers (and any call, on demand). */
+  readonly triage: TriageDesk;
   private softphone: Softphone | null = null;
   private readonly subscriptions: Array<() => void> = [];
   private readonly paintedPops = new Set<string>();
@@ -52,6 +55,7 @@ export class DeskController {
     this.now = options.now ?? (() => performance.now());
     this.cases = new CaseDesk(options.desk, options.store, createLogger('cases'));
     this.calls = new CallControls(options.desk, options.store, options.tonePlayer ?? SILENT_PLAYER, createLogger('calls'));
+    this.triage = new TriageDesk(options.desk, options.store, createLogger('triage'));
   }
 
   private get state() {
@@ -82,6 +86,7 @@ export class DeskController {
     milestone('desk-ready', { agentId: session.agent.id, telephony: session.telephony });
     void this.refreshSyncStatus();
     void this.cases.loadServiceTypes();
+    void this.triage.loadLibrary();
 
     await this.calls.setAgentState('available');
     if (this.stopped) return;
@@ -212,7 +217,10 @@ export class DeskController {
         milestone('softphone-unregistered', { reason });
       }),
       softphone.on('incoming', (call) => this.onIncoming(call)),
-      softphone.on('accepted', (call) => milestone('call-accepted', { callSid: call.callSid })),
+      softphone.on('accepted', (call) => {
+        milestone('call-accepted', { callSid: call.callSid });
+        this.triage.callAccepted(call);
+      }),
       softphone.on('cancelled', (call) => this.onEnded(call, 'caller_cancelled')),
       softphone.on('disconnected', ({ call, reason }) => this.onEnded(call, reason)),
       softphone.on('error', (error) => {
@@ -235,6 +243,7 @@ export class DeskController {
     this.options.milestone('call-incoming', { callSid: call.callSid, is911Transfer: call.is911Transfer, queue: call.queue });
     void this.popScreen(call);
     this.calls.callRinging(call);
+    this.triage.callRinging(call);
     if (!this.pageVisible()) {
       this.options.notifier?.notify({
         title: call.is911Transfer ? 'Incoming 911 transfer' : 'Incoming call',

@@ -1,4 +1,4 @@
-// The renderer's one store, made of slices (session, call, call control, sync, cases). Components read narrow slices
+// The renderer's one store, made of slices (session, call, call control, sync, cases, triage). Components read narrow slices
 // through `useDesk(selector)`; every change goes through a named action of a slice.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
@@ -8,8 +8,9 @@ import { createCallSlice, type CallSlice } from './call-slice.js';
 import { createCasesSlice, type CasesSlice } from './cases-slice.js';
 import { createSessionSlice, type SessionSlice } from './session-slice.js';
 import { createSyncSlice, type SyncSlice } from './sync-slice.js';
+import { createTriageSlice, type TriageSlice } from './triage-slice.js';
 
-export type DeskState = SessionSlice & CallSlice & CallControlSlice & SyncSlice & CasesSlice;
+export type DeskState = SessionSlice & CallSlice & CallControlSlice & SyncSlice & CasesSlice & TriageSlice;
 export type DeskStore = StoreApi<DeskState>;
 
 export function createDeskStore(): DeskStore {
@@ -19,6 +20,7 @@ export function createDeskStore(): DeskStore {
     ...createCallControlSlice(...args),
     ...createSyncSlice(...args),
     ...createCasesSlice(...args),
+    ...createTriageSlice(...args),
   }));
 }
 

@@ -4,7 +4,7 @@
 // keeps their writes in memory and flushes them with one statement per entity before commit.
 import type { CaseConflict } from '../../shared/domain/case-history.js';
 import type { Mutation } from '../../shared/mutations.js';
-import { SyncedEntities, type SyncedEntity } from '../../shared/sync-protocol.js';
+import { SyncedEntities, syncedRowId, type SyncedEntity } from '../../shared/sync-protocol.js';
 import {
   allocateVersions, lockChangeLog, nextValue, putParsedRowsAt, putSyncedRowsAt, setSequence, type LockedSequenceName, type VersionedWrite,
 } from '../store/change-log.js';
@@ -56,12 +56,6 @@ type ServiceTypeFacts = { active: boolean; agency: string } | null;
 const FLUSH_ORDER: SyncedEntity[] = [
   'service_type', 'neighborhood', 'caller', 'service_request', 'case_note', 'case_conflict', 'triage_protocol', 'triage_record',
 ];
-
-function idOf(row: object): string {
-  if ('code' in row) return String(row.code);
-  if ('key' in row) return String(row.key);
-  return String((row as { id: string }).id);
-}
 
 /**
  * A run of mutations in one transaction, holding the change-log lock throughout. Everything it
@@ -249,7 +243,7 @@ export class BatchWorkspace implements PushWorkspace {
       const row = schema.parse(write.row) as object;
       logged.push({ v: write.version, row });
       // The table gets each row's last state: one upsert statement may touch a row only once.
-      const id = idOf(row);
+      const id = syncedRowId(row);
       table.delete(id);
       table.set(id, { ...row, ...write.table });
       this.remember(entity, id, row, write.table);

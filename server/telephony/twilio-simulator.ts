@@ -48,6 +48,9 @@ const MAX_REDIRECTS = 5;
 const MAX_HEARD = 50;
 
 
+/** Audio Twilio plays directly: <Play> targets and audio hold/wait URLs. */
+const AUDIO_FILE = /\.(mp3|wav|aiff?|gsm|ulaw)$/i;
+
 export class TwilioSimulator {
   readonly calls = new Map<string, SimCall>();
   readonly conferences: SimConferences;
@@ -601,6 +604,12 @@ export class TwilioSimulator {
    * waits, <Redirect> fetches the next document. It plays once, never in a loop.
    */
   private async playMusic(call: SimCall, url: string, method: 'GET' | 'POST', params: Record<string, string>, signal: AbortSignal, onLeave?: () => void): Promise<void> {
+    // Twilio plays an audio URL (hold music) as it is; only TwiML is fetched and acted on here,
+    // so the simulator never reaches out to the internet for a sound file.
+    if (AUDIO_FILE.test(new URL(url).pathname)) {
+      this.hear(call, url);
+      return;
+    }
     let documentUrl = url;
     let answer = await this.fetchTwiml(method, url, params);
     for (let redirects = 0; redirects <= MAX_REDIRECTS; redirects += 1) {

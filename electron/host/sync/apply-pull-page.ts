@@ -5,7 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { DeskFailure, formatZodError } from '../../../shared/errors.js';
-import { parseSyncedRow, type PullResponse, type SyncedEntity } from '../../../shared/sync-protocol.js';
+import { parseSyncedRow, syncedRowId, type PullResponse, type SyncedEntity } from '../../../shared/sync-protocol.js';
 import { rowStoreFor, type SyncedRecords } from '../cache/row-store.js';
 import { serverRowsFor, trackedKey } from '../outbox/server-rows.js';
 
@@ -98,7 +98,7 @@ function parseChange(change: PullResponse['changes'][number], index: number): Pa
     const why = error instanceof z.ZodError ? formatZodError(error) : String(error);
     throw new DeskFailure('SERVER_ERROR', `The server sent an invalid ${change.entity} row (change ${index}, id ${change.id}): ${why}`);
   }
-  const key = 'code' in row ? row.code : row.id;
+  const key = syncedRowId(row);
   if (key !== change.id) {
     throw new DeskFailure('SERVER_ERROR', `The server sent a ${change.entity} change for ${change.id} whose row is ${key}.`);
   }
