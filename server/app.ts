@@ -29,7 +29,8 @@ import { openPgliteStore } from './store/pglite-store.js';
 import { seedDemoData, seedReferenceData } from './store/seed.js';
 import type { Store } from './store/store.js';
 import type { LiveBus } from './live/live-bus.js';
-import { InProcessChangeNotifier } from './sync/change-notifier.js';
+import { InProcessChangeNotifier, type ChangeNotifier } from './sync/change-notifier.js';
+import { PgChangeNotifier } from './sync/pg-change-notifier.js';
 import { PokeHub } from './sync/poke.js';
 import { CallCenter } from './telephony/call-center.js';
 import { TwilioSimulator } from './telephony/twilio-simulator.js';
@@ -116,7 +117,19 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let listeningUrl: string | null = null;
   const publicUrl = (): string => config.publicUrl ?? listeningUrl ?? urlFor(config.host, config.port);
   const app = Fastify(fastifyOptions(config));
-  const notifier = new InProcessChangeNotifier();
+  // Several instances share one PostgreSQL, so a push on one must poke hosts on all; PGlite has one instance.
+  const notifier: ChangeNotifier =
+    store.kind === 'postgres' && config.databaseUrl
+      ? await PgChangeNotifier.start({
+          store,
+          connectionString: config.databaseUrl,
+          ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+          onError: (error) => app.log.warn({ err: error }, 'change notifier'),
+        }).catch(async (error: unknown) => {
+          await store.close().catch(() => undefined);
+          throw error;
+        })
+      : new InProcessChangeNotifier();
   const pokeHub = new PokeHub(store, notifier, { onError: (error) => app.log.warn({ err: error }, 'poke failed') });
   const live = await startLiveServices(store, config, (error) => app.log.warn({ err: error }, 'live feed')).catch(async (error: unknown) => {
     pokeHub.close();

@@ -10,6 +10,9 @@ import { formatClock } from '../app/format.js';
 import { useNow } from '../app/use-now.js';
 import { INITIAL_FEED_STATE, type WallboardFeedState } from './wallboard-feed.js';
 import { WallboardConnection, type WallboardSource } from './wallboard-connection.js';
+import { AgentControls, LiveCallControls, WaitingCallControls } from './SupervisorControls.js';
+import type { SupervisorActions } from './supervisor-client.js';
+import { buildSupervisorView, INITIAL_PANEL_STATE, SupervisorController, type SupervisorView } from './supervisor-view.js';
 import {
   buildWallboard, CARD_TITLES, toggleBigScreenCard, visibleCards,
   type AgentRowView, type MetricCardView, type QueueCardView, type WallboardViewModel,
@@ -27,11 +30,19 @@ export interface WallboardViewProps {
   preferences: WallboardPreferenceStore;
   /** Called once per newly raised alert, so the app can raise a desktop notification. */
   notify?: (alert: WallboardAlert) => void;
+  /** The team lead's actions (see `httpSupervisorActions`); without it the wallboard only shows. */
+  supervisor?: SupervisorActions;
+}
+
+/** The lead's controls in the cards' rows, when the wallboard was given actions. */
+interface RowActions {
+  view: SupervisorView;
+  controller: SupervisorController;
 }
 
 const DEFAULT_PREFERENCES = WallboardPreferencesSchema.parse({});
 
-function QueueCard({ view }: { view: QueueCardView }) {
+function QueueCard({ view, actions }: { view: QueueCardView; actions: RowActions | null }) {
   return (
     <section className={`wb-card wb-queue${view.alert ? ' wb-card--alert' : ''}`} data-testid={`queue-card-${view.queue}`}>
       <h2>{view.label}</h2>
@@ -51,6 +62,9 @@ function QueueCard({ view }: { view: QueueCardView }) {
             <li key={call.callId} data-testid="waiting-call">
               <span>{call.wait}</span>
               {call.is911Transfer && <span className="badge badge--911 badge--small">911</span>}
+              {actions?.view.waitingCalls[call.callId] && (
+                <WaitingCallControls view={actions.view.waitingCalls[call.callId]!} controller={actions.controller} />
+              )}
             </li>
           ))}
         </ol>
@@ -59,7 +73,7 @@ function QueueCard({ view }: { view: QueueCardView }) {
   );
 }
 
-function AgentTable({ rows, counts }: { rows: AgentRowView[]; counts: WallboardViewModel['stateCounts'] }) {
+function AgentTable({ rows, counts, actions }: { rows: AgentRowView[]; counts: WallboardViewModel['stateCounts']; actions: RowActions | null }) {
   return (
     <section className="wb-card wb-agents" data-testid="agents-card">
       <h2>Agents</h2>
@@ -73,7 +87,7 @@ function AgentTable({ rows, counts }: { rows: AgentRowView[]; counts: WallboardV
       <table>
         <thead>
           <tr>
-            <th>Agent</th><th>State</th><th>For</th><th>Reason</th><th>Call</th><th>Skills</th>
+            <th>Agent</th><th>State</th><th>For</th><th>Reason</th><th>Call</th><th>Skills</th>{actions && <th>Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -83,8 +97,16 @@ function AgentTable({ rows, counts }: { rows: AgentRowView[]; counts: WallboardV
               <td data-testid="agent-state">{row.stateLabel}</td>
               <td>{row.timeInState}</td>
               <td>{row.reason ?? ''}</td>
-              <td>{row.currentCall ? row.currentCall.queue : ''}</td>
+              <td>
+                {row.currentCall ? row.currentCall.queue : ''}
+                {row.currentCall && actions?.view.liveCalls[row.currentCall.callId] && (
+                  <LiveCallControls view={actions.view.liveCalls[row.currentCall.callId]!} controller={actions.controller} />
+                )}
+              </td>
               <td>{row.skills}</td>
+              {actions && (
+                <td>{actions.view.agents[row.id] && <AgentControls view={actions.view.agents[row.id]!} controller={actions.controller} />}</td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -159,16 +181,16 @@ function CardChooser({ preferences, onChange }: { preferences: WallboardPreferen
   );
 }
 
-function renderCard(card: WallboardCard, model: WallboardViewModel) {
-  if (card === 'agents') return <AgentTable key={card} rows={model.agents} counts={model.stateCounts} />;
+function renderCard(card: WallboardCard, model: WallboardViewModel, actions: RowActions | null) {
+  if (card === 'agents') return <AgentTable key={card} rows={model.agents} counts={model.stateCounts} actions={actions} />;
   if (card === 'alerts') return <AlertList key={card} alerts={model.alerts} />;
   const queue = model.queues.find((view) => view.card === card);
-  if (queue) return <QueueCard key={card} view={queue} />;
+  if (queue) return <QueueCard key={card} view={queue} actions={actions} />;
   const metric = model.metrics.find((view) => view.card === card);
   return metric ? <MetricCard key={card} view={metric} /> : null;
 }
 
-export function WallboardView({ source, preferences: preferenceStore, notify }: WallboardViewProps) {
+export function WallboardView({ source, preferences: preferenceStore, notify, supervisor }: WallboardViewProps) {
   const [feed, setFeed] = useState<WallboardFeedState>(INITIAL_FEED_STATE);
   const [preferences, setPreferences] = useState<WallboardPreferences>(DEFAULT_PREFERENCES);
   const notifyRef = useRef(notify);
@@ -195,6 +217,12 @@ export function WallboardView({ source, preferences: preferenceStore, notify }: 
   };
 
   const model = useMemo(() => buildWallboard(feed, now), [feed, now]);
+  const [panel, setPanel] = useState(INITIAL_PANEL_STATE);
+  const controller = useMemo(() => (supervisor ? new SupervisorController(supervisor, setPanel) : null), [supervisor]);
+  const actions = useMemo<RowActions | null>(
+    () => (controller ? { view: buildSupervisorView(feed.board, panel), controller } : null),
+    [controller, feed.board, panel],
+  );
   // Queues beyond the configured cards (a new queue) still show in the normal view.
   const extraQueues = preferences.bigScreen ? [] : model.queues.filter((view) => view.card === null);
 
@@ -210,9 +238,9 @@ export function WallboardView({ source, preferences: preferenceStore, notify }: 
         </button>
       </header>
       <div className="wb-grid">
-        {visibleCards(preferences).map((card) => renderCard(card, model))}
+        {visibleCards(preferences).map((card) => renderCard(card, model, actions))}
         {extraQueues.map((view) => (
-          <QueueCard key={view.queue} view={view} />
+          <QueueCard key={view.queue} view={view} actions={actions} />
         ))}
       </div>
       {!preferences.bigScreen && (

@@ -71,17 +71,25 @@ async function writeAgentState(tx: Store, id: string, state: AgentState, reason:
 }
 
 /**
- * The agent's own choice (PUT /agents/me/state). Null when the agent does not exist; throws
- * AgentStateConflict when the state machine refuses the move. Choosing resets the missed-call count.
+ * The agent's own choice (PUT /agents/me/state), or a team lead's for them (`setBy` names the
+ * lead, and the reason says so). Null when the agent does not exist; throws AgentStateConflict
+ * when the state machine refuses the move. Choosing resets the missed-call count.
  */
-export async function chooseAgentStateIn(store: Store, id: string, requested: AgentState, reason: string | null): Promise<Agent | null> {
+export async function chooseAgentStateIn(store: Store, id: string, requested: AgentState, reason: string | null, setBy: string | null = null): Promise<Agent | null> {
   return store.transaction(async (tx) => {
     const row = await lockAgent(tx, id);
     if (!row) return null;
     const choice = chooseAgentState(row.state, requested, reason);
     if (!choice.ok) throw new AgentStateConflict(choice.message);
-    return writeAgentState(tx, id, choice.state, choice.reason, 0);
+    const written = setBy === null ? choice.reason : choice.reason ? `${choice.reason} (set by ${setBy})` : `set by ${setBy}`;
+    return writeAgentState(tx, id, choice.state, written, 0);
   });
+}
+
+/** Replaces the agent's skills (a team lead's move); null when the agent does not exist. */
+export async function setAgentSkills(tx: Store, id: string, skills: readonly string[]): Promise<Agent | null> {
+  const [row] = await tx.query<AgentRow>(`UPDATE agents SET skills = $2::text[] WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, [...skills]]);
+  return row ? agentFromRow(row) : null;
 }
 
 /** Applies a router or timer event inside the caller's transaction; the agent after it, or null when unchanged. */

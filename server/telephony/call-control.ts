@@ -39,7 +39,7 @@ export async function viewableCall(store: Store, callId: string, agentId: string
 }
 
 /** Redirects the agent's leg into the conference the first time; the caller follows via the <Dial> result. */
-async function ensureConference(tx: Store, call: CallRecord, settings: CallControlSettings, effects: Effects): Promise<CallRecord> {
+export async function ensureConference(tx: Store, call: CallRecord, settings: CallControlSettings, effects: Effects): Promise<CallRecord> {
   if (call.conferenceName) return call;
   const agentLeg = call.agentLegSid;
   if (!agentLeg) throw new HttpFailure(409, 'STATE_CONFLICT', `call ${call.id} has no agent leg to move into a conference`);

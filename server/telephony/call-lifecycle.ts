@@ -63,7 +63,7 @@ function eventTime(params: Record<string, unknown>): Date {
   return Number.isNaN(parsed) ? new Date() : new Date(parsed);
 }
 
-function dialTwiml(call: CallRecord, agentId: string, settings: TelephonySettings): string {
+export function dialTwiml(call: CallRecord, agentId: string, settings: TelephonySettings): string {
   return dialAgentTwiml({
     agentId,
     callId: call.id,

@@ -182,8 +182,8 @@ export async function refusedBy(tx: Store, callId: string): Promise<string[]> {
 
 /** Callers waiting in a queue, locked, with who refused each. */
 export async function lockWaitingCalls(tx: Store): Promise<WaitingCall[]> {
-  const rows = await tx.query<{ id: string; queue: QueueName; is_911_transfer: boolean; received_at: Date | string; refused: string[] | null }>(
-    `SELECT c.id, c.queue, c.is_911_transfer, c.received_at,
+  const rows = await tx.query<{ id: string; queue: QueueName; is_911_transfer: boolean; received_at: Date | string; priority: 'normal' | 'high'; refused: string[] | null }>(
+    `SELECT c.id, c.queue, c.is_911_transfer, c.received_at, c.priority,
        (SELECT array_agg(DISTINCT o.agent_id) FROM call_offers o JOIN agents a ON a.id = o.agent_id
         WHERE o.call_id = c.id AND o.outcome IN ('declined', 'missed') AND o.ended_at >= a.state_since) AS refused
      FROM calls c WHERE c.status = 'queued' ORDER BY c.is_911_transfer DESC, c.received_at, c.id FOR UPDATE OF c`,
@@ -194,15 +194,17 @@ export async function lockWaitingCalls(tx: Store): Promise<WaitingCall[]> {
     is911Transfer: row.is_911_transfer,
     receivedAt: requireIso(row.received_at),
     refusedBy: row.refused ?? [],
+    priority: row.priority,
   }));
 }
 
-/** 1-based place in the caller's queue (911 transfers and longer waits ahead), or null when not waiting. */
+/** 1-based place in the caller's queue (911 transfers, raised priority and longer waits ahead), or null when not waiting. */
 export async function queuePosition(store: Store, callSid: string): Promise<number | null> {
   const [row] = await store.query<{ position: number | null }>(
     `SELECT (SELECT count(*)::int FROM calls o
              WHERE o.status = 'queued' AND o.queue = c.queue
-               AND (o.is_911_transfer, -extract(epoch FROM o.received_at)) >= (c.is_911_transfer, -extract(epoch FROM c.received_at))) AS position
+               AND (o.is_911_transfer, o.priority = 'high', -extract(epoch FROM o.received_at))
+                   >= (c.is_911_transfer, c.priority = 'high', -extract(epoch FROM c.received_at))) AS position
      FROM calls c WHERE c.call_sid = $1 AND c.status = 'queued'`,
     [callSid],
   );

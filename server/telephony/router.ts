@@ -54,11 +54,22 @@ export interface WaitingCall {
   is911Transfer: boolean;
   receivedAt: string;
   refusedBy: readonly string[];
+  /** Raised by a team lead; absent means normal. */
+  priority?: 'normal' | 'high';
 }
 
-/** 911 transfers first, then whoever has waited longest; ties by id, so the order is stable. */
+/**
+ * 911 transfers first, then calls a team lead raised to high priority, then whoever has waited
+ * longest; ties by id, so the order is stable.
+ */
 export function compareWaitingCalls(a: WaitingCall, b: WaitingCall): number {
-  return Number(b.is911Transfer) - Number(a.is911Transfer) || Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.id.localeCompare(b.id);
+  const high = (call: WaitingCall): number => Number(call.priority === 'high');
+  return (
+    Number(b.is911Transfer) - Number(a.is911Transfer) ||
+    high(b) - high(a) ||
+    Date.parse(a.receivedAt) - Date.parse(b.receivedAt) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /**

@@ -62,6 +62,23 @@ export function newParticipant(callSid: string, seat: SeatOptions): SimParticipa
   };
 }
 
+/** What decides who hears a participant. */
+export type HearingSeat = Pick<SimParticipant, 'callSid' | 'status' | 'muted' | 'hold' | 'coaching' | 'callSidToCoach'>;
+
+/**
+ * Who hears `speakerSid`, by Twilio's rules: nobody while they are muted or held (a held
+ * participant hears only the hold music); only `callSidToCoach` while they coach; otherwise every
+ * other connected participant not on hold. A coach or a muted listener still hears everyone.
+ */
+export function listenersOf(seats: Iterable<HearingSeat>, speakerSid: string): string[] {
+  const present = [...seats].filter((seat) => seat.status === 'connected');
+  const speaker = present.find((seat) => seat.callSid === speakerSid);
+  if (!speaker || speaker.muted || speaker.hold) return [];
+  return present
+    .filter((seat) => seat.callSid !== speakerSid && !seat.hold && (!speaker.coaching || seat.callSid === speaker.callSidToCoach))
+    .map((seat) => seat.callSid);
+}
+
 export class SimConferences {
   readonly live = new Map<string, SimConference>();
   /** Ended conferences, kept a while for GET /sim/conferences/:name and the REST API. */
