@@ -2,6 +2,7 @@
 // usable, the transfer targets in shortcut order, the timeline in words, and the wrap-up choices.
 import { DISPOSITIONS, type CallControlState, type CallTimelineEvent, type CallTimelineKind, type Disposition, type TransferTargets } from '../../shared/call-control.js';
 import { AWAY_REASONS, type AwayReason } from '../../shared/domain/agent.js';
+import { formatClockSeconds } from '../app/format.js';
 import { SHORTCUT_KEYS, withShortcut } from '../app/shortcuts.js';
 import type { CallState } from '../softphone/call-state.js';
 import type { CallControlAction, TransferChoice } from '../stores/call-control-slice.js';
@@ -115,6 +116,20 @@ export function timelineRows(timeline: readonly CallTimelineEvent[]): TimelineRo
     at: event.at,
     detail: event.detail,
   }));
+}
+
+/**
+ * The call's timeline as a case note, so the case keeps the call that made or changed it (ring,
+ * answer, hold, transfer, end, wrap-up), synced with the case like any note.
+ */
+export function callTimelineNote(call: CallControlState): string {
+  const heading = `Call from ${call.from}${call.is911Transfer ? ' (911 transfer)' : ''}`;
+  const lines = call.timeline.map((event) => {
+    const detail = event.detail ? ` — ${event.kind === 'wrapped_up' ? (DISPOSITION_LABELS[event.detail as Disposition] ?? event.detail) : event.detail}` : '';
+    const who = event.agentId ? ` (${event.agentId})` : '';
+    return `${formatClockSeconds(event.at)} ${TIMELINE_LABELS[event.kind]}${who}${detail}`;
+  });
+  return [heading, ...lines].join('\n').slice(0, 4000);
 }
 
 export const DISPOSITION_LABELS: Record<Disposition, string> = {

@@ -10,7 +10,7 @@ import type { Logger } from '../lib/log.js';
 import type { Softphone } from '../softphone/softphone.js';
 import type { CallControlAction, TransferChoice } from '../stores/call-control-slice.js';
 import type { DeskStore } from '../stores/desk-store.js';
-import { DISPOSITIONS, suggestedDisposition, transferChoices } from './call-controls-view.js';
+import { callTimelineNote, DISPOSITIONS, suggestedDisposition, transferChoices } from './call-controls-view.js';
 import { Ringtone, type TonePlayer } from './ringtone.js';
 
 export class CallControls {
@@ -175,10 +175,21 @@ export class CallControls {
       this.state.callControlChanged(result.call);
       this.state.agentChanged(result.agent);
       this.state.wrapUpFinished(form.callId);
+      if (form.caseId) await this.writeTimelineToCase(form.caseId, result.call);
       return true;
     } catch (error) {
       this.state.wrapUpFailed(toDeskError(error));
       return false;
+    }
+  }
+
+  /** The case keeps the call's timeline as a note; the wrap-up stands even if the note cannot be written. */
+  private async writeTimelineToCase(caseId: string, call: CallControlState): Promise<void> {
+    try {
+      await this.desk.addCaseNote({ caseId, text: callTimelineNote(call) });
+    } catch (error) {
+      this.log.warn(`could not write the call's timeline to case ${caseId}`, toDeskError(error));
+      this.state.noticeRaised(toDeskError(error));
     }
   }
 

@@ -11,7 +11,7 @@ import { createLogger } from '../../../renderer/lib/log.js';
 import { SoftphoneCore } from '../../../renderer/softphone/softphone-core.js';
 import { createDeskStore } from '../../../renderer/stores/desk-store.js';
 import { createFakeDesk } from './fake-desk.js';
-import { agent, answeredCallState, incomingCall, transferTargets } from './fixtures.js';
+import { acceptedCase, agent, answeredCallState, incomingCall, transferTargets } from './fixtures.js';
 
 class ScriptedSoftphone extends SoftphoneCore {
   readonly kind = 'simulated' as const;
@@ -278,6 +278,28 @@ describe('hold, transfer and wrap-up', () => {
     state().wrapUpEdited({ note: '  told them the trash day  ' });
     expect(await controller.calls.submitWrapUp()).toBe(true);
     expect(desk.wrapUpCall).toHaveBeenCalledWith({ callId: incomingCall.callId, disposition: 'information_given', caseId: null, note: 'told them the trash day' });
+  });
+
+  it('writes the timeline of the call to the case it was wrapped up with, and keeps the wrap-up if that fails', async () => {
+    const { softphone, controller, desk, state } = await startedDesk();
+    softphone.ring(incomingCall);
+    controller.accept();
+    controller.hangUp();
+    controller.perform({ kind: 'pickDisposition', index: 0 });
+    state().wrapUpEdited({ caseId: acceptedCase.id });
+    expect(await controller.calls.submitWrapUp()).toBe(true);
+    expect(desk.addCaseNote).toHaveBeenCalledWith({ caseId: acceptedCase.id, text: expect.stringContaining(`Call from ${answeredCallState.from}`) });
+    const text = vi.mocked(desk.addCaseNote).mock.calls[0]?.[0].text ?? '';
+    expect(text.split('\n').length).toBe(answeredCallState.timeline.length + 1);
+
+    softphone.ring(incomingCall);
+    controller.accept();
+    controller.hangUp();
+    controller.perform({ kind: 'pickDisposition', index: 0 });
+    state().wrapUpEdited({ caseId: acceptedCase.id });
+    vi.mocked(desk.addCaseNote).mockRejectedValueOnce(new Error('no such case on this desk'));
+    expect(await controller.calls.submitWrapUp()).toBe(true);
+    expect(state().wrapUp).toBeNull();
   });
 
   it('ignores call changes about other calls', async () => {
