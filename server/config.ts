@@ -78,6 +78,10 @@ export const ServerConfigSchema = z
     seedRandom: z.number().int().default(311),
     tokenSecret: z.string().min(16).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Browser origins allowed to call the API (CORS): the desk host's web mode by default. */
+    corsOrigins: z.array(z.url().transform((url) => new URL(url).origin)).default(['http://127.0.0.1:8312']),
+    /** Sign-in attempts a minute per client address and account before 429 (http/security.ts). */
+    signInRateLimit: z.number().int().min(1).max(100_000).default(20),
   })
   .superRefine((config, ctx) => {
     if (config.telephony !== 'twilio') return;
@@ -177,6 +181,8 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     seedRandom: numberFrom(env.FRONTDESK_SEED_RANDOM),
     tokenSecret: env.FRONTDESK_TOKEN_SECRET || undefined,
     logLevel: (env.FRONTDESK_LOG_LEVEL || undefined) as ServerConfigInput['logLevel'],
+    corsOrigins: listFrom(env.FRONTDESK_CORS_ORIGINS),
+    signInRateLimit: numberFrom(env.FRONTDESK_SIGN_IN_RATE_LIMIT),
   };
   return ServerConfigSchema.parse(input);
 }

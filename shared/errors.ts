@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   SOFTPHONE_ERROR: 'The softphone failed.',
   PROTOCOL_INVALID: 'The triage protocol has errors; none of it was published.',
   FORBIDDEN: 'Your role does not allow this.',
+  RATE_LIMITED: 'Too many requests; wait a moment and try again.',
   INTERNAL: 'An unexpected error happened.',
 } as const;
 

@@ -1,0 +1,29 @@
+// The audit log's vocabulary: every action name, what it records and what `details` holds. One
+// closed list, so a search by action cannot miss a spelling variant. Details name records by id;
+// they never hold a caller's name, phone number or address.
+import { z } from 'zod';
+
+export const AUDIT_ACTIONS = {
+  'auth.sign_in': 'An agent signed in. Object: the agent.',
+  'auth.sign_in_failed': 'A sign-in was refused. details: { attemptedAgentId, status, code } (the error code the client got).',
+  'auth.sign_out': 'An agent signed out (details.everywhere when every session was ended).',
+  'auth.locked_out': 'An account was locked after repeated failures. Object: the agent.',
+  'caller.view': "An agent opened a caller's record (screen pop or search). Object: the caller.",
+  'caller.change': 'A caller record was created or changed. details: { mutation } (the sync mutation name).',
+  'case.view': 'An agent opened a case. Object: the case.',
+  'case.change': 'A case was created, edited, had its status changed or got a note. details: { mutation }.',
+  'audit.export': 'An admin exported the audit log. details: { filters }.',
+  'protocol.publish': 'A triage protocol version was published. Object: the protocol ("<id>@<version>").',
+  'supervisor.state_change': "A team lead changed an agent's state. Object: the agent; details: { from, to, reason }.",
+  'supervisor.monitor': 'A team lead listened in on a call. Object: the call.',
+  'supervisor.coach': 'A team lead coached an agent on a call (heard by the agent only). Object: the call.',
+  'supervisor.barge': 'A team lead joined a call. Object: the call.',
+  'supervisor.monitor_end': 'A team lead left a call they listened to, coached on or joined. Object: the call; details: { mode }.',
+  'supervisor.skills_change': "A team lead changed an agent's skills (the queues they take). Object: the agent; details: { from, to }.",
+  'supervisor.reprioritize': "A team lead changed a waiting call's priority. Object: the call; details: { from, to }.",
+  'supervisor.assign': 'A team lead offered a waiting call to an agent they chose. Object: the call; details: { agentId }.',
+  'agent.role_change': "An admin changed an agent's role. Object: the agent; details: { from, to }.",
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+export const AuditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);
