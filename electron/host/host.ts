@@ -17,6 +17,8 @@ import { createCaseDesk } from './cases/case-desk.js';
 import { createCaseQueries } from './cases/case-queries.js';
 import { createTriageDesk } from './triage/triage-desk.js';
 import { DeskEventHub } from './desk-events.js';
+import { createWallboardDesk } from './live/wallboard-desk.js';
+import { WallboardRelay } from './live/wallboard-relay.js';
 import { createDeskService, type DeskService, type Telephony } from './desk-service.js';
 import { stderrLog, type HostLog } from './host-log.js';
 import { Outbox } from './outbox/outbox.js';
@@ -144,6 +146,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       loop.reportError(deskError('CACHE_CORRUPT', `The local cache was unreadable and was moved aside to ${path.basename(movedAside)}; pulling a fresh copy.${kept}`));
     }
 
+    const offlineSince = () => {
+      const status = loop.getStatus();
+      return status.connection === 'offline' ? status.offlineSince ?? now().toISOString() : null;
+    };
+    // Opens its socket only while a renderer watches the wallboard (team leads and admins).
+    const wallboardRelay = new WallboardRelay({
+      serverUrl: options.serverUrl,
+      token: async () => {
+        await session.ensureSignedIn();
+        return session.token ?? session.renewToken();
+      },
+      renewToken: () => session.renewToken(),
+      emit: (message) => events.emit('wallboard', message),
+      now,
+      log,
+    });
+
     // Every local change: push soon, refresh the counts, tell the renderer which cases moved.
     const localChange = (caseIds: string[]) => {
       loop.updateLocal(countLocal(db));
@@ -164,13 +183,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         log: (message) => log('info', message),
       }),
       triage: createTriageDesk({ db, outbox, session, now, changed: localChange }),
-      calls: createCallDesk({
-        session,
-        offlineSince: () => {
-          const status = loop.getStatus();
-          return status.connection === 'offline' ? status.offlineSince ?? now().toISOString() : null;
-        },
-      }),
+      calls: createCallDesk({ session, offlineSince }),
+      wallboard: createWallboardDesk({ relay: wallboardRelay, session, offlineSince }),
       loop,
       events,
       lastKnownAgent: () => lastAgent,
@@ -181,6 +195,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       try {
         web = await startDeskWebServer({ service, ...options.web });
       } catch (error) {
+        wallboardRelay.close();
         await loop.close();
         throw error;
       }
@@ -199,6 +214,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       close() {
         closing ??= (async () => {
           await web?.close();
+          wallboardRelay.close();
           await loop.close();
           events.clear();
           db.close();

@@ -7,6 +7,7 @@ import { DeskFailure } from '../../../shared/errors.js';
 import type { MutationResult } from '../../../shared/mutations.js';
 import { SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol.js';
 import { readMeta, writeMeta } from '../cache/meta.js';
+import { canStartBulkFirstSync, finishBulkFirstSync, readFirstSyncPhase, startBulkFirstSync } from '../cache/first-sync.js';
 import { countCachedRows, countLocal, readSyncState } from '../cache/sync-state.js';
 import { LAST_ISSUED_KEY, PUSH_BATCH_LIMIT, type Outbox } from '../outbox/outbox.js';
 import { applyPullPage } from './apply-pull-page.js';
@@ -21,11 +22,14 @@ export interface SyncWorkOptions {
   clientId: string;
   closedCaseDays: number;
   pageLimit?: number;
+  /** A first sync into an empty cache sets the case indexes aside until caught up (default true). */
+  bulkFirstSync?: boolean;
   now: () => Date;
   /** The server answered a push. */
   onResults?: (results: MutationResult[]) => void;
   /** Local rows of these cases changed (pulled or rebased). */
   onCasesChanged?: (caseIds: string[]) => void;
+  log?: (message: string) => void;
 }
 
 const COUNT_EVERY_MS = 1_000;
@@ -72,6 +76,11 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
           // If this page fails to apply, the request in flight is abandoned, not left unhandled.
           next.catch(() => undefined);
         }
+        // Only worth it when more than one page is coming: a small first sync keeps its indexes.
+        if (page.hasMore && options.bulkFirstSync !== false && state.cursor === 0 && canStartBulkFirstSync(db)) {
+          const setAside = startBulkFirstSync(db);
+          options.log?.(`First sync of ${page.headVersion} rows into an empty cache: ${setAside} indexes set aside until caught up.`);
+        }
         const unchanged = page.changes.length === 0 && page.cursor === state.cursor && page.headVersion === state.headVersion && page.lastMutationId === state.lastMutationId;
         const rebase = outbox.hasWork();
         if (!unchanged || (rebase && outbox.needsRebase())) {
@@ -98,6 +107,11 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
         };
         progress(update);
         if (!page.hasMore) {
+          // Before eviction, which looks closed cases up by their index.
+          if (readFirstSyncPhase(db) === 'bulk') {
+            const built = finishBulkFirstSync(db);
+            options.log?.(`First sync caught up: ${built} indexes built.`);
+          }
           if (evictClosedCases(db, closedCutoffMs(now(), options.closedCaseDays)) > 0) update.rowsInCache = countCachedRows(db);
           return update;
         }

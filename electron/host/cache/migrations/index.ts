@@ -4,11 +4,13 @@ import { initialSchema } from './0010-initial.js';
 import { openCaseLocations } from './0020-open-case-locations.js';
 import { outbox } from './0030-outbox.js';
 import { dropStatusIndex } from './0040-drop-status-index.js';
+import { firstSyncPhase } from './0050-first-sync-phase.js';
+import { triage } from './0060-triage.js';
 import type { CacheMigration } from './types.js';
 
 export type { CacheMigration } from './types.js';
 
-export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox, dropStatusIndex];
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox, dropStatusIndex, firstSyncPhase, triage];
 
 export function latestCacheVersion(migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;
