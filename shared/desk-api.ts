@@ -6,14 +6,20 @@ import {
   CallControlStateSchema, HoldRequestSchema, TransferRequestSchema, TransferTargetsSchema, WrapUpRequestSchema,
   WrapUpResponseSchema,
 } from './call-control.js';
-import { AgentSchema, AgentStateSchema } from './domain/agent.js';
+import { AgentIdSchema, AgentSchema, AgentStateSchema } from './domain/agent.js';
 import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
 import { CallerSchema } from './domain/caller.js';
-import { ServiceRequestChannelSchema, ServiceRequestStatusSchema } from './domain/service-request.js';
+import { CasePrioritySchema, ServiceRequestChannelSchema, ServiceRequestStatusSchema } from './domain/service-request.js';
 import { ServiceTypeSchema } from './domain/service-type.js';
 import { CaseEditChangesSchema, MutationResultSchema } from './mutations.js';
 import { ServiceRequestSchema } from './domain/service-request.js';
 import { DeskErrorSchema } from './errors.js';
+import { IsoTimeSchema } from './domain/ids.js';
+import { LiveServerMessageSchema, WallboardPreferencesSchema } from './live-protocol.js';
+import {
+  AssignRequestSchema, AssignResponseSchema, MonitorRequestSchema, MonitorSessionSchema, PriorityRequestSchema,
+  PriorityResponseSchema, SupervisorSkillsRequestSchema, SupervisorStateRequestSchema,
+} from './supervisor-api.js';
 import { PublishedProtocolSchema, TriageRecordRowSchema } from './triage/published.js';
 import { TriageRecordSchema } from './triage/record.js';
 
@@ -114,6 +120,7 @@ export const NewCaseParamsSchema = z.object({
   address: z.string().max(300).nullable(),
   zipcode: z.string().regex(/^\d{5}$/).nullable().default(null),
   ...Coordinates,
+  priority: CasePrioritySchema.default('standard'),
 }).strict();
 
 export const NewCallerParamsSchema = z.object({
@@ -134,6 +141,32 @@ export const VoiceTokenSchema = z.object({
 export type VoiceToken = z.infer<typeof VoiceTokenSchema>;
 
 const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+/**
+ * The wallboard relay (team leads and admins): the host keeps one socket to the server's
+ * `/live/wallboard` while at least one renderer watches, and relays each server message as the
+ * `wallboard` event. A watcher holds a lease it renews, so a page that vanished without saying
+ * goodbye does not keep the socket open for ever.
+ */
+export const WallboardWatcherIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const WallboardRelayStatusSchema = z.object({
+  /** Renew (watch again with the same id) well before this runs out. */
+  leaseMs: z.number().int().positive(),
+  feed: z.enum(['connecting', 'open', 'down']),
+  /** When the host's socket to the server dropped; null while it is up or first connecting. */
+  downSince: IsoTimeSchema.nullable(),
+});
+export type WallboardRelayStatus = z.infer<typeof WallboardRelayStatusSchema>;
+
+/** The host's own word beside the server's messages: its socket to the feed is down. */
+export const WallboardFeedDownSchema = z.object({
+  type: z.literal('feed_down'),
+  since: IsoTimeSchema,
+  reason: z.string(),
+});
+export const WallboardRelayMessageSchema = z.discriminatedUnion('type', [...LiveServerMessageSchema.options, WallboardFeedDownSchema]);
+export type WallboardRelayMessage = z.infer<typeof WallboardRelayMessageSchema>;
 
 export const DeskMethods = {
   getSession: { params: Empty, result: SessionInfoSchema },
@@ -180,6 +213,20 @@ export const DeskMethods = {
     result: TriageRecordRowSchema,
   },
   acknowledgeRejection: { params: z.object({ mutationId: z.number().int().positive() }).strict(), result: z.object({ ok: z.literal(true) }) },
+  // The wallboard (team leads and admins): the live feed through the host, preferences and the
+  // supervisor actions, each forwarded to the server, which checks the role.
+  watchWallboard: { params: z.object({ watcherId: WallboardWatcherIdSchema }).strict(), result: WallboardRelayStatusSchema },
+  unwatchWallboard: { params: z.object({ watcherId: WallboardWatcherIdSchema }).strict(), result: Ok },
+  /** The renderer saw a hole in the deltas: ask the server for a fresh snapshot. */
+  resyncWallboard: { params: Empty, result: Ok },
+  getWallboardPreferences: { params: Empty, result: WallboardPreferencesSchema },
+  saveWallboardPreferences: { params: WallboardPreferencesSchema, result: WallboardPreferencesSchema },
+  supervisorSetAgentState: { params: SupervisorStateRequestSchema.extend({ agentId: AgentIdSchema }).strict(), result: AgentSchema },
+  supervisorSetAgentSkills: { params: SupervisorSkillsRequestSchema.extend({ agentId: AgentIdSchema }).strict(), result: AgentSchema },
+  monitorCall: { params: MonitorRequestSchema.extend({ callId: z.uuid() }).strict(), result: MonitorSessionSchema },
+  leaveMonitoredCall: { params: z.object({ callId: z.uuid() }).strict(), result: MonitorSessionSchema },
+  setCallPriority: { params: PriorityRequestSchema.extend({ callId: z.uuid() }).strict(), result: PriorityResponseSchema },
+  assignCall: { params: AssignRequestSchema.extend({ callId: z.uuid() }).strict(), result: AssignResponseSchema },
 } as const;
 
 export type DeskMethodName = keyof typeof DeskMethods;
@@ -194,6 +241,8 @@ export const DeskEvents = {
   mutationResults: z.array(MutationResultSchema),
   /** The server changed a call this agent holds or was offered. */
   callChanged: CallControlStateSchema,
+  /** A message of the server's wallboard feed, relayed while a renderer watches (or `feed_down`). */
+  wallboard: WallboardRelayMessageSchema,
 } as const;
 export type DeskEventName = keyof typeof DeskEvents;
 export const DESK_EVENT_NAMES = Object.keys(DeskEvents) as DeskEventName[];

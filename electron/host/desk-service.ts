@@ -1,12 +1,14 @@
 // The host's implementation of DeskApi: session facts, the screen pop, sync status, the few
 // calls that go to the server (agent state, voice token), the case methods from
-// cases/case-desk.ts, the call control from calls/call-desk.ts and triage from triage/triage-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
+// cases/case-desk.ts, the call control from calls/call-desk.ts, triage from triage/triage-desk.ts and the
+// wallboard from live/wallboard-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
 import type { DeskApi, DeskClient, DeskResult, SessionInfo } from '../../shared/desk-api.js';
 import type { Agent } from '../../shared/domain/agent.js';
 import type { CallDeskMethods } from './calls/call-desk.js';
 import type { CallerLookup } from './callers/lookup.js';
 import type { CaseDeskMethods } from './cases/case-desk.js';
 import type { DeskEventHub } from './desk-events.js';
+import type { WallboardDeskMethods } from './live/wallboard-desk.js';
 import type { ServerSession } from './sync/server-session.js';
 import type { SyncLoop } from './sync/sync-loop.js';
 import type { TriageDeskMethods } from './triage/triage-desk.js';
@@ -27,6 +29,8 @@ export interface DeskServiceParts {
   cases: CaseDeskMethods;
   calls: CallDeskMethods;
   triage: TriageDeskMethods;
+  /** The team lead's wallboard feed, preferences and supervisor actions (live/wallboard-desk.ts). */
+  wallboard: WallboardDeskMethods;
   loop: SyncLoop;
   events: DeskEventHub;
   /** The agent from the last sign-in on this install, so the desk can open while offline. */
@@ -40,6 +44,7 @@ export function createDeskService(parts: DeskServiceParts): DeskService {
     ...parts.cases,
     ...parts.calls,
     ...parts.triage,
+    ...parts.wallboard,
     async getSession() {
       const agent = session.agent ?? parts.lastKnownAgent() ?? (await session.ensureSignedIn());
       return { agent, serverUrl: parts.serverUrl, telephony: parts.telephony, clientId: parts.clientId };

@@ -36,6 +36,17 @@ const METHODS: { readonly [M in DeskMethodName]: true } = {
   publishTriageProtocol: true,
   recordTriage: true,
   acknowledgeRejection: true,
+  watchWallboard: true,
+  unwatchWallboard: true,
+  resyncWallboard: true,
+  getWallboardPreferences: true,
+  saveWallboardPreferences: true,
+  supervisorSetAgentState: true,
+  supervisorSetAgentSkills: true,
+  monitorCall: true,
+  leaveMonitoredCall: true,
+  setCallPriority: true,
+  assignCall: true,
 };
 const EVENTS: { readonly [E in DeskEventName]: true } = {
   syncStatus: true,
@@ -43,6 +54,7 @@ const EVENTS: { readonly [E in DeskEventName]: true } = {
   casesChanged: true,
   mutationResults: true,
   callChanged: true,
+  wallboard: true,
 };
 
 export const IPC_METHOD_NAMES = Object.keys(METHODS) as DeskMethodName[];

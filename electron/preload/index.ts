@@ -61,6 +61,17 @@ const deskBridge: DeskClient = {
   listTriageProtocols: invoker('listTriageProtocols'),
   publishTriageProtocol: invoker('publishTriageProtocol'),
   recordTriage: invoker('recordTriage'),
+  watchWallboard: invoker('watchWallboard'),
+  unwatchWallboard: invoker('unwatchWallboard'),
+  resyncWallboard: invoker('resyncWallboard'),
+  getWallboardPreferences: invoker('getWallboardPreferences'),
+  saveWallboardPreferences: invoker('saveWallboardPreferences'),
+  supervisorSetAgentState: invoker('supervisorSetAgentState'),
+  supervisorSetAgentSkills: invoker('supervisorSetAgentSkills'),
+  monitorCall: invoker('monitorCall'),
+  leaveMonitoredCall: invoker('leaveMonitoredCall'),
+  setCallPriority: invoker('setCallPriority'),
+  assignCall: invoker('assignCall'),
   on: subscribe as DeskClient['on'],
 };
 

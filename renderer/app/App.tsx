@@ -1,5 +1,5 @@
 // The desk's frame: status bar, first-sync progress, notices, the call panel with case intake, and
-// the case detail and outbox panels; keyboard shortcuts live here so they work wherever focus is
+// the case detail and outbox panels, or for team leads and admins the floor (the wallboard); keyboard shortcuts live here so they work wherever focus is
 // (except in a text field).
 import { CallPanel } from '../call/CallPanel.js';
 import { CaseDetailPanel } from '../cases/CaseDetailPanel.js';
@@ -14,10 +14,12 @@ import { DeskControllerContext } from './controller-context.js';
 import { Notice } from './Notice.js';
 import { useCallShortcuts } from './shortcuts.js';
 import { StatusBar } from './StatusBar.js';
+import { Floor, useFloorShown } from './ViewSwitch.js';
 
 function Workspace() {
   const session = useDesk((state) => state.session);
   const bootError = useDesk((state) => state.bootError);
+  const floorShown = useFloorShown();
   if (bootError) {
     return (
       <div className="boot boot--failed" role="alert">
@@ -30,6 +32,7 @@ function Workspace() {
     );
   }
   if (!session) return <div className="boot">Starting the desk…</div>;
+  if (floorShown) return <Floor />;
   return (
     <>
       <CallPanel />
@@ -43,13 +46,14 @@ function Workspace() {
 
 export function App({ controller }: { controller: DeskController }) {
   useCallShortcuts(controller);
+  const floorShown = useFloorShown();
   return (
     <DeskControllerContext.Provider value={controller}>
       <div className="app">
         <StatusBar />
         <SyncProgressBar />
         <Notice />
-        <main className="workspace">
+        <main className={floorShown ? 'workspace workspace--floor' : 'workspace'}>
           <Workspace />
         </main>
         <SyncToast />

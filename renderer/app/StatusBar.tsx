@@ -10,6 +10,7 @@ import { connectionView } from '../sync/sync-view.js';
 import { useDeskController } from './controller-context.js';
 import { AGENT_STATE_LABELS, formatClock, formatCount } from './format.js';
 import { SHORTCUT_KEYS, withShortcut } from './shortcuts.js';
+import { ViewSwitch } from './ViewSwitch.js';
 
 function AgentStatus() {
   const controller = useDeskController();
@@ -102,6 +103,7 @@ export function StatusBar() {
       <div className="brand">
         Frontdesk<span>311</span>
       </div>
+      <ViewSwitch />
       <CaseSearch />
       <AgentStatus />
       <SoftphoneStatus />

@@ -1,10 +1,12 @@
-// The desk's start-up and call flow, free of React: sign-in → available → softphone; on an
-// incoming call the local caller lookup starts at once, so the screen pop paints before accept.
+// The desk's start-up and call flow, free of React: sign-in → available → softphone; the local
+// caller lookup starts as soon as the desk hears of a call offered to it (the server's word often
+// comes before the softphone rings) and at the latest on incoming, so the pop paints before accept.
 // Call controls live in call/call-controls.ts; this wires them to the softphone and the page.
-import type { DeskClient, SessionInfo } from '../../shared/desk-api.js';
+import type { CallControlState } from '../../shared/call-control.js';
+import type { DeskClient, ScreenPop, SessionInfo } from '../../shared/desk-api.js';
 import { AWAY_REASONS } from '../../shared/domain/agent.js';
 import type { IncomingCall } from '../../shared/domain/call.js';
-import { toDeskError } from '../../shared/errors.js';
+import { toDeskError, type DeskError } from '../../shared/errors.js';
 import { CallControls } from '../call/call-controls.js';
 import type { TonePlayer } from '../call/ringtone.js';
 import { CaseDesk } from '../cases/case-desk.js';
@@ -12,6 +14,11 @@ import { isWebSocketDeskClient } from '../desk/get-desk-client.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { Softphone } from '../softphone/softphone.js';
 import { TriageDesk } from '../triage/triage-desk.js';
+import { deskSupervisorActions, deskWallboardPreferences, deskWallboardSource } from '../queue/desk-wallboard.js';
+import type { SupervisorActions } from '../queue/supervisor-client.js';
+import type { WallboardSource } from '../queue/wallboard-connection.js';
+import type { WallboardPreferenceStore } from '../queue/WallboardView.js';
+import type { WallboardAlert } from '../../shared/live-protocol.js';
 import type { DeskStore } from '../stores/desk-store.js';
 import type { MilestoneRecorder } from './milestones.js';
 import type { Notifier } from './notify.js';
@@ -19,6 +26,24 @@ import type { ResumeReason } from './page-lifecycle.js';
 import type { ShortcutAction } from './shortcuts.js';
 
 const SILENT_PLAYER: TonePlayer = { start: () => undefined, stop: () => undefined };
+/** Early lookups kept for calls that have not rung here (yet); older ones are dropped. */
+const EARLY_LOOKUPS_KEPT = 4;
+
+/** A lookup started before the phone rang: its answer, once it is in. */
+type EarlyLookup = {
+  phone: string;
+  result: Promise<ScreenPop>;
+  settled: { ok: true; pop: ScreenPop } | { ok: false; error: DeskError } | null;
+};
+
+/** What the floor view (the wallboard) is given; built once, so its feed is not reopened on each render. */
+export type FloorDesk = {
+  source: WallboardSource;
+  supervisor: SupervisorActions;
+  preferences: WallboardPreferenceStore;
+  /** A newly raised alert becomes a desktop notification. */
+  notify(alert: WallboardAlert): void;
+};
 
 export type DeskControllerOptions = {
   desk: DeskClient;
@@ -42,10 +67,16 @@ export class DeskController {
   readonly awayReasons = AWAY_REASONS;
   /** The triage protocol for 911 transfers (and any call, on demand). */
   readonly triage: TriageDesk;
+  /** The team lead's wallboard, through the host (team leads and admins only see it). */
+  readonly floor: FloorDesk;
   private softphone: Softphone | null = null;
   private readonly subscriptions: Array<() => void> = [];
   private readonly paintedPops = new Set<string>();
   private readonly incomingAt = new Map<string, number>();
+  /** By call id: lookups started on the server's word that a call is offered to this agent. */
+  private readonly earlyLookups = new Map<string, EarlyLookup>();
+  /** By call sid: whether the pop came from an early lookup (the milestone says so). */
+  private readonly poppedEarly = new Map<string, boolean>();
   private readonly log: Logger;
   private readonly now: () => number;
   private stopped = false;
@@ -56,6 +87,13 @@ export class DeskController {
     this.cases = new CaseDesk(options.desk, options.store, createLogger('cases'));
     this.calls = new CallControls(options.desk, options.store, options.tonePlayer ?? SILENT_PLAYER, createLogger('calls'));
     this.triage = new TriageDesk(options.desk, options.store, createLogger('triage'));
+    this.floor = {
+      source: deskWallboardSource(options.desk),
+      supervisor: deskSupervisorActions(options.desk),
+      preferences: deskWallboardPreferences(options.desk),
+      // Even with the wallboard in view: an alert is a reason to act, and a big screen is not watched.
+      notify: (alert) => options.notifier?.notify({ title: 'Wallboard alert', body: alert.message }),
+    };
   }
 
   private get state() {
@@ -66,6 +104,8 @@ export class DeskController {
     const { desk, milestone } = this.options;
     // Subscribe before the first reads, so no change slips between a read and the subscription.
     this.subscriptions.push(
+      // First, so the lookup leaves before anything else this event sets off.
+      desk.on('callChanged', (call) => this.lookUpEarly(call)),
       desk.on('syncStatus', (status) => this.state.syncStatusReceived(status)),
       desk.on('agentChanged', (agent) => this.state.agentChanged(agent)),
       ...this.cases.subscribe(),
@@ -188,6 +228,7 @@ export class DeskController {
       callSid,
       matches,
       sinceIncomingMs: rangAt === undefined ? null : Math.round(this.now() - rangAt),
+      earlyLookup: this.poppedEarly.get(callSid) ?? false,
     });
   }
 
@@ -242,6 +283,8 @@ export class DeskController {
     this.incomingAt.set(call.callSid, this.now());
     this.options.milestone('call-incoming', { callSid: call.callSid, is911Transfer: call.is911Transfer, queue: call.queue });
     void this.popScreen(call);
+    // A ringing call needs the call view, whatever the agent was looking at.
+    this.state.deskViewChosen('calls');
     this.calls.callRinging(call);
     this.triage.callRinging(call);
     if (!this.pageVisible()) {
@@ -256,11 +299,42 @@ export class DeskController {
     return this.options.isPageVisible?.() ?? true;
   }
 
+  /**
+   * The server tells the host a call is ringing for this agent, in our stack tens of milliseconds
+   * before the softphone's invite: the lookup starts now, and `incoming` finds the answer waiting.
+   */
+  private lookUpEarly(call: CallControlState): void {
+    const agentId = this.state.session?.agent.id;
+    if (call.phase !== 'ringing' || agentId === undefined || call.agentId !== agentId) return;
+    if (this.earlyLookups.has(call.callId) || this.state.currentCall?.callId === call.callId) return;
+    const result = this.options.desk.lookupCaller({ phone: call.from });
+    const lookup: EarlyLookup = { phone: call.from, result, settled: null };
+    result.then(
+      (pop) => (lookup.settled = { ok: true, pop }),
+      (error: unknown) => (lookup.settled = { ok: false, error: toDeskError(error) }),
+    );
+    this.earlyLookups.set(call.callId, lookup);
+    for (const callId of [...this.earlyLookups.keys()].slice(0, -EARLY_LOOKUPS_KEPT)) this.earlyLookups.delete(callId);
+  }
+
   // The lookup reads the host's local cache only, so it is answered while the phone still rings.
-  private async popScreen(call: IncomingCall): Promise<void> {
+  private popScreen(call: IncomingCall): void {
+    const early = this.earlyLookups.get(call.callId);
+    this.earlyLookups.delete(call.callId);
+    const usable = early && early.phone === call.from && early.settled?.ok !== false ? early : null;
+    this.poppedEarly.clear();
+    this.poppedEarly.set(call.callSid, usable !== null);
+    if (usable?.settled?.ok) {
+      // Already in: the pop goes into the same render as the ringing call, the first frame.
+      this.state.screenPopLoaded(call.callSid, usable.settled.pop);
+      return;
+    }
+    void this.showLookup(call, usable?.result ?? this.options.desk.lookupCaller({ phone: call.from }));
+  }
+
+  private async showLookup(call: IncomingCall, lookup: Promise<ScreenPop>): Promise<void> {
     try {
-      const pop = await this.options.desk.lookupCaller({ phone: call.from });
-      this.state.screenPopLoaded(call.callSid, pop);
+      this.state.screenPopLoaded(call.callSid, await lookup);
     } catch (error) {
       this.log.warn(`caller lookup failed for ${call.callSid}`, toDeskError(error));
       this.state.screenPopFailed(call.callSid, toDeskError(error));

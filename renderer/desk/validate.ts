@@ -79,5 +79,16 @@ export function bindDeskApi(invoke: DeskInvoke): DeskApi {
     listTriageProtocols: (params) => invoke('listTriageProtocols', params),
     publishTriageProtocol: (params) => invoke('publishTriageProtocol', params),
     recordTriage: (params) => invoke('recordTriage', params),
+    watchWallboard: (params) => invoke('watchWallboard', params),
+    unwatchWallboard: (params) => invoke('unwatchWallboard', params),
+    resyncWallboard: (params) => invoke('resyncWallboard', params),
+    getWallboardPreferences: (params) => invoke('getWallboardPreferences', params),
+    saveWallboardPreferences: (params) => invoke('saveWallboardPreferences', params),
+    supervisorSetAgentState: (params) => invoke('supervisorSetAgentState', params),
+    supervisorSetAgentSkills: (params) => invoke('supervisorSetAgentSkills', params),
+    monitorCall: (params) => invoke('monitorCall', params),
+    leaveMonitoredCall: (params) => invoke('leaveMonitoredCall', params),
+    setCallPriority: (params) => invoke('setCallPriority', params),
+    assignCall: (params) => invoke('assignCall', params),
   };
 }

@@ -24,13 +24,13 @@ export interface WallboardPreferenceStore {
 }
 
 export interface WallboardViewProps {
-  /** How to reach the server's `/live/wallboard` feed (see `webSocketWallboardSource`). */
+  /** How to reach the server's `/live/wallboard` feed; the app uses the host's relay (`deskWallboardSource`). */
   source: WallboardSource;
   /** `GET/PUT /live/preferences` for the signed-in lead. */
   preferences: WallboardPreferenceStore;
   /** Called once per newly raised alert, so the app can raise a desktop notification. */
   notify?: (alert: WallboardAlert) => void;
-  /** The team lead's actions (see `httpSupervisorActions`); without it the wallboard only shows. */
+  /** The team lead's actions (the app's go through the host: `deskSupervisorActions`); without it the wallboard only shows. */
   supervisor?: SupervisorActions;
 }
 

@@ -77,7 +77,7 @@ export class WallboardConnection {
         ended = true;
         if (this.link === link) this.link = null;
         if (this.stopped) return;
-        this.setState(feedDisconnected(this.state));
+        this.setState(feedDisconnected(this.state, (this.options.now ?? Date.now)()));
         const setTimer = this.options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
         this.timer = setTimer(() => {
           this.timer = null;

@@ -19,6 +19,8 @@ export interface WallboardFeedState {
   alerts: WallboardAlert[];
   /** Server time of the last message minus local time, so waits read the same on every screen. */
   clockOffsetMs: number;
+  /** When the link to the feed dropped (ISO, this screen's clock); null while live or first connecting. */
+  downSince: string | null;
 }
 
 export interface FeedStep {
@@ -30,7 +32,7 @@ export interface FeedStep {
 }
 
 export const INITIAL_FEED_STATE: WallboardFeedState = {
-  status: 'connecting', seq: null, board: null, metrics: null, thresholds: null, alerts: [], clockOffsetMs: 0,
+  status: 'connecting', seq: null, board: null, metrics: null, thresholds: null, alerts: [], clockOffsetMs: 0, downSince: null,
 };
 
 /** Parses a socket message; null for anything that is not a wallboard message. */
@@ -50,7 +52,7 @@ export function receiveLiveMessage(state: WallboardFeedState, message: LiveServe
       return {
         state: {
           ...state, status: 'live', seq: message.seq, board: message.board,
-          metrics: message.metrics, thresholds: message.thresholds, clockOffsetMs,
+          metrics: message.metrics, thresholds: message.thresholds, clockOffsetMs, downSince: null,
         },
         reply: null,
         raised: [],
@@ -79,7 +81,10 @@ export function receiveLiveMessage(state: WallboardFeedState, message: LiveServe
   }
 }
 
-/** The socket closed: keep showing the last board (marked as not live) until the next snapshot. */
-export function feedDisconnected(state: WallboardFeedState): WallboardFeedState {
-  return { ...state, status: 'connecting' };
+/**
+ * The socket closed: keep showing the last board (marked as not live) until the next snapshot,
+ * and remember since when the feed has been down (the first drop, not each failed retry).
+ */
+export function feedDisconnected(state: WallboardFeedState, localNow: number = Date.now()): WallboardFeedState {
+  return { ...state, status: 'connecting', downSince: state.downSince ?? new Date(localNow).toISOString() };
 }

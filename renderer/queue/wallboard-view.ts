@@ -11,7 +11,7 @@ import {
   computeQueueMetrics, DEFAULT_METRICS_CONFIG, factsReceivedBetween, intervalStart, METRICS_METHOD,
   type MetricsConfig, type QueueMetrics,
 } from '../../shared/queue/metrics.js';
-import { AGENT_STATE_LABELS, formatDuration } from '../app/format.js';
+import { AGENT_STATE_LABELS, formatClock, formatDuration } from '../app/format.js';
 import type { WallboardFeedState } from './wallboard-feed.js';
 
 export const QUEUE_LABELS: Record<string, string> = { general: 'General', triage: '911 transfers (triage)' };
@@ -165,6 +165,10 @@ function agentRows(board: WallboardBoard, alerts: WallboardAlert[], nowMs: numbe
 
 function statusText(feed: WallboardFeedState): string {
   if (feed.status === 'live') return 'Live';
+  // Offline, the lead must see that the feed is down and for how long, not a blank or stale board.
+  if (feed.downSince !== null) {
+    return `Feed down since ${formatClock(feed.downSince)}${feed.board ? ' — figures may be out of date' : ''}; reconnecting…`;
+  }
   if (feed.board === null) return 'Connecting…';
   return feed.status === 'resyncing' ? 'Catching up…' : 'Reconnecting — figures may be out of date';
 }

@@ -1,4 +1,4 @@
-// The renderer's one store, made of slices (session, call, call control, sync, cases, triage). Components read narrow slices
+// The renderer's one store, made of slices (session, call, call control, sync, cases, triage, view). Components read narrow slices
 // through `useDesk(selector)`; every change goes through a named action of a slice.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
@@ -9,8 +9,9 @@ import { createCasesSlice, type CasesSlice } from './cases-slice.js';
 import { createSessionSlice, type SessionSlice } from './session-slice.js';
 import { createSyncSlice, type SyncSlice } from './sync-slice.js';
 import { createTriageSlice, type TriageSlice } from './triage-slice.js';
+import { createViewSlice, type ViewSlice } from './view-slice.js';
 
-export type DeskState = SessionSlice & CallSlice & CallControlSlice & SyncSlice & CasesSlice & TriageSlice;
+export type DeskState = SessionSlice & CallSlice & CallControlSlice & SyncSlice & CasesSlice & TriageSlice & ViewSlice;
 export type DeskStore = StoreApi<DeskState>;
 
 export function createDeskStore(): DeskStore {
@@ -21,6 +22,7 @@ export function createDeskStore(): DeskStore {
     ...createSyncSlice(...args),
     ...createCasesSlice(...args),
     ...createTriageSlice(...args),
+    ...createViewSlice(...args),
   }));
 }
 

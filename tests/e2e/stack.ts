@@ -30,6 +30,8 @@ export type Stack = {
   hangUpCaller(callSid: string): Promise<void>;
   waitForAppEvent(name: string, after?: number): Promise<number>;
   appEventCount(name: string): Promise<number>;
+  /** Another agent's desk host on the same server, without a browser (closed with the stack). */
+  startDeskHost(agentId: string): Promise<RunningHost>;
   close(): Promise<void>;
 };
 
@@ -68,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!host.webUrl) throw new Error('the desk host did not start its web transport');
   await page.goto(host.webUrl);
 
+  const extraHosts: RunningHost[] = [];
   const appEventCount = (name: string) =>
     page.evaluate((wanted) => (window as unknown as { __frontdesk?: { events: { name: string }[] } }).__frontdesk?.events.filter((e) => e.name === wanted).length ?? 0, name);
 
@@ -97,8 +100,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return appEventCount(name);
     },
     appEventCount,
+    async startDeskHost(agentId) {
+      const extra = await startHost({
+        serverUrl: server.url,
+        dataDir: join(dataDir, `desk-${agentId}`),
+        agentId,
+        pullIntervalMs: 1_000,
+        closedCaseDays: options.closedCaseDays ?? 365,
+      });
+      extraHosts.push(extra);
+      return extra;
+    },
     async close() {
       await browser.close().catch(() => undefined);
+      for (const extra of extraHosts.splice(0)) await extra.close();
       await host.close();
       await proxy?.close();
       await server.close();

@@ -129,6 +129,22 @@ export class ServerSession {
     return expectShape(TransferTargetsSchema, await this.authorized('GET', '/telephony/transfer-targets'), 'transfer targets');
   }
 
+  /**
+   * A request the host only passes on (a team lead's supervisor actions, wallboard preferences):
+   * the server checks the role, the answer is checked against `schema`.
+   */
+  async forward<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>, what: string): Promise<T> {
+    return expectShape(schema, await this.authorized(method, path, body), what);
+  }
+
+  /** A socket was refused with 401 (the token expired, the server restarted): sign in afresh. */
+  async renewToken(): Promise<string> {
+    this.accessToken = null;
+    await this.ensureSignedIn();
+    if (!this.accessToken) throw new DeskFailure('UNAUTHORIZED', 'The server gave no token.');
+    return this.accessToken;
+  }
+
   private async callAction(callId: string, path: string, body: unknown): Promise<CallControlState> {
     const reply = await this.authorized('POST', `/calls/${encodeURIComponent(callId)}${path}`, body);
     return expectShape(CallControlStateSchema, reply, 'call control');
@@ -221,6 +237,8 @@ function parseJson(text: string): unknown {
 /** Server codes the desk acts on by name; any other server error is a SERVER_ERROR. */
 const PASSED_THROUGH_CODES = new Set<string>([
   'SYNC_PROTOCOL_MISMATCH', 'CALL_NOT_FOUND', 'AGENT_UNAVAILABLE', 'PROTOCOL_INVALID', 'FORBIDDEN',
+  // The supervisor routes' refusals: an unknown agent or call, a state that does not allow it.
+  'NOT_FOUND', 'STATE_CONFLICT',
 ]);
 
 function serverFailure(status: number, path: string, body: unknown): DeskFailure {

@@ -8,7 +8,11 @@ import { createLogger } from '../../../renderer/lib/log.js';
 import { SoftphoneCore } from '../../../renderer/softphone/softphone-core.js';
 import { createDeskStore } from '../../../renderer/stores/desk-store.js';
 import { createFakeDesk } from './fake-desk.js';
-import { agent, incomingCall, session, syncStatus } from './fixtures.js';
+import type { CallControlState } from '../../../shared/call-control.js';
+import { agent, answeredCallState, incomingCall, screenPop, session, syncStatus } from './fixtures.js';
+
+/** The server's word, through the host, that the call is ringing for this agent. */
+const ringingHere: CallControlState = { ...answeredCallState, phase: 'ringing', agentId: session.agent.id, timeline: answeredCallState.timeline.slice(0, 2) };
 
 /** A softphone the test rings and hangs up by hand. */
 class ScriptedSoftphone extends SoftphoneCore {
@@ -93,6 +97,71 @@ describe('DeskController', () => {
     controller.screenPopPainted(incomingCall.callSid, 1);
     expect(milestones().filter((name) => name === 'screen-pop-rendered')).toHaveLength(1);
     expect(milestones()).toContain('call-incoming');
+  });
+
+  it('asks for the pop before anything else the ring sets off (the host answers in arrival order)', async () => {
+    const { calls, softphone, store } = await startedDesk();
+    await vi.waitFor(() => expect(store.getState().syncStatus).toEqual(syncStatus));
+    const before = calls.length;
+    softphone.ring(incomingCall);
+    const rang = calls.slice(before);
+    expect(rang[0]).toBe('lookupCaller');
+    expect(rang).toContain('getCallState');
+    expect(rang.indexOf('lookupCaller')).toBeLessThan(rang.indexOf('getCallState'));
+  });
+
+  it('starts the lookup when the server says the call rings here, and pops it in the ring\'s own render', async () => {
+    const { desk, emit, softphone, store, controller, milestones } = await startedDesk();
+    emit('callChanged', ringingHere);
+    expect(desk.lookupCaller).toHaveBeenCalledTimes(1);
+    expect(desk.lookupCaller).toHaveBeenCalledWith({ phone: ringingHere.from });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const seen: string[] = [];
+    const unsubscribe = store.subscribe((state) => seen.push(state.screenPop.status));
+    softphone.ring(incomingCall);
+    unsubscribe();
+    // No second lookup, and the answer is on screen before the ring's task is over.
+    expect(desk.lookupCaller).toHaveBeenCalledTimes(1);
+    expect(store.getState().screenPop).toEqual({ status: 'ready', callSid: incomingCall.callSid, pop: screenPop });
+    expect(seen.at(-1)).toBe('ready');
+    controller.screenPopPainted(incomingCall.callSid, 1);
+    const target = milestones();
+    expect(target).toContain('screen-pop-rendered');
+  });
+
+  it('still uses an early lookup that has not answered when the phone rings', async () => {
+    let answer: (pop: typeof screenPop) => void = () => undefined;
+    const { desk, emit, softphone, store } = await startedDesk();
+    vi.mocked(desk.lookupCaller).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    emit('callChanged', ringingHere);
+    softphone.ring(incomingCall);
+    expect(store.getState().screenPop.status).toBe('loading');
+    answer(screenPop);
+    await vi.waitFor(() => expect(store.getState().screenPop.status).toBe('ready'));
+    expect(desk.lookupCaller).toHaveBeenCalledTimes(1);
+  });
+
+  it('looks up afresh when the early lookup failed, was for another number, or was never made', async () => {
+    const { desk, emit, softphone, store, controller } = await startedDesk();
+    emit('callChanged', { ...ringingHere, agentId: 'someone-else' });
+    emit('callChanged', { ...ringingHere, phase: 'answered' });
+    expect(desk.lookupCaller).not.toHaveBeenCalled();
+
+    vi.mocked(desk.lookupCaller).mockRejectedValueOnce(new Error('host busy'));
+    emit('callChanged', ringingHere);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    softphone.ring(incomingCall);
+    expect(desk.lookupCaller).toHaveBeenCalledTimes(2);
+    await vi.waitFor(() => expect(store.getState().screenPop.status).toBe('ready'));
+    controller.hangUp();
+    controller.decline();
+    await vi.waitFor(() => expect(store.getState().callState).toBe('idle'));
+
+    const second = { ...incomingCall, callId: '0190a8f2-7b1c-7c3e-8f00-112233449999', callSid: 'CA0123456789abcdef0123456789abcd99' };
+    emit('callChanged', { ...ringingHere, callId: second.callId, from: '+12155550199' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    softphone.ring(second);
+    expect(vi.mocked(desk.lookupCaller).mock.calls.map(([params]) => params.phone)).toEqual([incomingCall.from, incomingCall.from, '+12155550199', second.from]);
   });
 
   it('accepts, hangs up, and opens wrap-up without touching the agent state', async () => {

@@ -59,6 +59,22 @@ export function createFakeDesk(overrides: Partial<DeskClient> = {}) {
     recordTriage: vi.fn(async () => {
       throw new DeskFailure('NOT_FOUND', 'no triage in the fake desk');
     }),
+    // The wallboard: a relay that is up, and supervisor actions that echo what they were asked.
+    watchWallboard: vi.fn(async ({ watcherId }) => (calls.push(`watchWallboard:${watcherId}`), { leaseMs: 30_000, feed: 'open' as const, downSince: null })),
+    unwatchWallboard: vi.fn(async ({ watcherId }) => (calls.push(`unwatchWallboard:${watcherId}`), { ok: true as const })),
+    resyncWallboard: vi.fn(async () => (calls.push('resyncWallboard'), { ok: true as const })),
+    getWallboardPreferences: vi.fn(async () => ({ bigScreenCards: ['queue:general' as const, 'agents' as const], bigScreen: false })),
+    saveWallboardPreferences: vi.fn(async (preferences) => (calls.push('saveWallboardPreferences'), {
+      bigScreenCards: preferences.bigScreenCards ?? [], bigScreen: preferences.bigScreen ?? false,
+    })),
+    supervisorSetAgentState: vi.fn(async ({ agentId, state, reason }) => (calls.push(`supervisorSetAgentState:${agentId}:${state}`), {
+      ...agent, id: agentId, state, stateReason: reason ?? null,
+    })),
+    supervisorSetAgentSkills: vi.fn(async ({ agentId, skills }) => ({ ...agent, id: agentId, skills })),
+    monitorCall: vi.fn(async ({ callId, mode }) => (calls.push(`monitorCall:${mode}`), { callId, supervisorId: agent.id, mode, legSid: null })),
+    leaveMonitoredCall: vi.fn(async ({ callId }) => ({ callId, supervisorId: agent.id, mode: null, legSid: null })),
+    setCallPriority: vi.fn(async ({ callId, priority }) => ({ callId, priority })),
+    assignCall: vi.fn(async ({ callId, agentId }) => (calls.push(`assignCall:${agentId}`), { callId, agentId })),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: unknown) => void);

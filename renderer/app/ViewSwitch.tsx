@@ -1,0 +1,34 @@
+// The switch between the call view and the floor (the wallboard), and the floor itself. Only team
+// leads and admins get either: for everyone else neither renders.
+import { WallboardView } from '../queue/WallboardView.js';
+import { useDesk } from '../stores/desk-store.js';
+import { canSeeFloor } from '../stores/view-slice.js';
+import { useDeskController } from './controller-context.js';
+
+export function ViewSwitch() {
+  const allowed = useDesk(canSeeFloor);
+  const view = useDesk((state) => state.deskView);
+  const choose = useDesk((state) => state.deskViewChosen);
+  if (!allowed) return null;
+  return (
+    <nav className="status-item view-switch" aria-label="View" data-testid="view-switch">
+      <button type="button" className="button button--quiet" aria-pressed={view === 'calls'} data-testid="view-calls" onClick={() => choose('calls')}>
+        Calls
+      </button>
+      <button type="button" className="button button--quiet" aria-pressed={view === 'floor'} data-testid="view-floor" onClick={() => choose('floor')}>
+        Floor
+      </button>
+    </nav>
+  );
+}
+
+/** The wallboard with the supervisor controls, fed through the desk host. */
+export function Floor() {
+  const floor = useDeskController().floor;
+  return <WallboardView source={floor.source} preferences={floor.preferences} notify={floor.notify} supervisor={floor.supervisor} />;
+}
+
+/** Whether the workspace shows the floor now (a call-taker never does, whatever the store says). */
+export function useFloorShown(): boolean {
+  return useDesk((state) => state.deskView === 'floor' && canSeeFloor(state));
+}
