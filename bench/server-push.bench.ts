@@ -33,7 +33,7 @@ function deskOutbox(count: number, serviceType: string): Mutation[] {
         args: {
           id: caseId, provisionalReference: makeProvisionalReference(randomBytes(5)), callerId: null, serviceTypeCode: serviceType,
           channel: 'phone', description: `Pothole outside ${id} Market St`, address: `${id} Market St`, zipcode: '19106',
-          neighborhoodId: null, lat: 39.95, lon: -75.15, requestedAt: at,
+          neighborhoodId: null, lat: 39.95, lon: -75.15, requestedAt: at, priority: 'standard',
         },
       });
     } else if (step === 1) {

@@ -3,7 +3,7 @@
 // client, and answers applied (possibly with conflicts) or rejected with a reason.
 import { z } from 'zod';
 import { E164Schema, IsoTimeSchema, UuidSchema } from './domain/ids.js';
-import { ServiceRequestChannelSchema, ServiceRequestStatusSchema, EDITABLE_CASE_FIELDS } from './domain/service-request.js';
+import { CasePrioritySchema, ServiceRequestChannelSchema, ServiceRequestStatusSchema, EDITABLE_CASE_FIELDS } from './domain/service-request.js';
 import { DeskErrorSchema } from './errors.js';
 import { TriageRecordSchema } from './triage/record.js';
 
@@ -66,6 +66,7 @@ export const MutationArgs = {
     lat: Lat,
     lon: Lon,
     requestedAt: IsoTimeSchema,
+    priority: CasePrioritySchema.default('standard'),
   }).strict(),
   editCase: z.object({
     caseId: UuidSchema,

@@ -80,6 +80,12 @@ function CaseDetailBody({ detail, busy }: { detail: CaseDetail; busy: boolean })
           {reference.provisionalAlias && <p className="status-muted">provisional ref {reference.provisionalAlias}</p>}
           <p>
             {request.serviceTypeName} · <span className={`pill pill--status-${request.status}`} data-testid="case-detail-status">{CASE_STATUS_LABELS[request.status]}</span>
+            {request.priority !== 'standard' && (
+              <>
+                {' '}· <span className={`pill pill--priority-${request.priority}`} data-testid="case-detail-priority">{request.priority} priority</span>
+              </>
+            )}
+            {' '}· {request.agency}
           </p>
         </div>
         <button type="button" className="button button--quiet" data-testid="case-detail-close" onClick={() => controller.cases.closeCase()}>

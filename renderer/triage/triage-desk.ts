@@ -132,7 +132,8 @@ export class TriageDesk {
         const created = await this.desk.createCase({
           callerId: caller?.id ?? null,
           serviceTypeCode: outcome.node.serviceTypeCode,
-          channel: 'phone',
+          channel: 'transfer_911',
+          priority: outcome.node.priority,
           description: caseDescription(record),
           address: address.trim() === '' ? null : address.trim(),
           zipcode: caller && address === caller.address ? caller.zipcode : null,

@@ -149,6 +149,7 @@ export function demoServiceRequests(now: Date): ServiceRequest[] {
       lon: caller.lon,
       agency: spec.agency,
       requestedAt: requestedAt.toISOString(),
+      priority: 'standard',
       updatedAt: updatedAt.toISOString(),
       closedAt: closedAt ? closedAt.toISOString() : null,
       provisionalReference: null,

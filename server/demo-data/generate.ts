@@ -236,6 +236,7 @@ function generateCase(index: number, random: Random, context: GeneratorContext):
     provisionalReference: null,
     // Filled by the change log with the version that creates the row.
     fieldVersions: {},
+    priority: 'standard',
   };
 }
 

@@ -58,7 +58,7 @@ const TABLES: Record<SyncedEntity, { table: string; idKey: string; columns: Colu
       col('lat', 'lat', 'double precision'), col('lon', 'lon', 'double precision'), col('agency', 'agency', 'text'),
       col('requested_at', 'requestedAt', 'timestamptz'), col('updated_at', 'updatedAt', 'timestamptz'),
       col('closed_at', 'closedAt', 'timestamptz'), col('provisional_reference', 'provisionalReference', 'text'),
-      col('field_versions', 'fieldVersions', 'jsonb'),
+      col('field_versions', 'fieldVersions', 'jsonb'), col('priority', 'priority', 'text'),
       // Server-only: present in table rows, never in the logged (synced) row.
       col('field_origins', 'fieldOrigins', 'jsonb'),
     ],

@@ -29,6 +29,7 @@ export interface CaseRow {
   updated_at: Date | string;
   closed_at: Date | string | null;
   provisional_reference: string | null;
+  priority: ServiceRequest['priority'];
   field_versions: Record<string, number>;
   field_origins: Record<string, EditOrigin> | null;
 }
@@ -60,6 +61,7 @@ export function storedCaseFromRow(row: CaseRow): StoredCase {
       closedAt: toIso(row.closed_at),
       provisionalReference: row.provisional_reference,
       fieldVersions: row.field_versions,
+      priority: row.priority,
     },
     fieldOrigins: row.field_origins ?? {},
   };

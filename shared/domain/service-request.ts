@@ -7,6 +7,10 @@ import { IsoTimeSchema, UuidSchema } from './ids.js';
 export const ServiceRequestStatusSchema = z.enum(['open', 'in_progress', 'closed']);
 export type ServiceRequestStatus = z.infer<typeof ServiceRequestStatusSchema>;
 
+/** How soon the department should act; triage outcomes set it, intake defaults to standard. */
+export const CasePrioritySchema = z.enum(['standard', 'high', 'urgent']);
+export type CasePriority = z.infer<typeof CasePrioritySchema>;
+
 export const ServiceRequestChannelSchema = z.enum(['phone', 'web', 'app', 'email', 'walk_in', 'transfer_911']);
 
 export const ServiceRequestSchema = z.object({
@@ -31,6 +35,7 @@ export const ServiceRequestSchema = z.object({
   /** Change-log version at which each editable field last changed on the server; edits carry
    * the versions they were made against, so concurrent edits of one field are detected. */
   fieldVersions: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  priority: CasePrioritySchema.default('standard'),
 });
 export type ServiceRequest = z.infer<typeof ServiceRequestSchema>;
 

@@ -10,6 +10,7 @@
 // A topic protocol stands alone: the fields its service requests need are asked inside it.
 import { z } from 'zod';
 import { IsoTimeSchema } from '../domain/ids.js';
+import { CasePrioritySchema, type CasePriority } from '../domain/service-request.js';
 
 export const ProtocolIdSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'protocol ids are lowercase slugs').max(64);
 export const NodeIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'node ids are lowercase letters, digits, _ and -');
@@ -75,8 +76,9 @@ const OutcomeBase = {
   script: text(1000).optional(),
 };
 
-export const PrioritySchema = z.enum(['standard', 'high', 'urgent']);
-export type Priority = z.infer<typeof PrioritySchema>;
+/** A service-request outcome's priority is the case's. */
+export const PrioritySchema = CasePrioritySchema;
+export type Priority = CasePriority;
 
 export const ReturnTo911OutcomeSchema = z.object({ ...OutcomeBase, kind: z.literal('return_to_911') });
 export const PoliceReportOutcomeSchema = z.object({ ...OutcomeBase, kind: z.literal('police_report') });

@@ -124,10 +124,17 @@ describe('triage of 911 transfers in web mode', () => {
     ]);
     expect(parsed.fields).toMatchObject({ address: '1500 Market St', vehicle_plate: 'ABC1234' });
 
-    const [created] = await stack.server.store.query<{ service_type_code: string; address: string; description: string }>(
-      'SELECT service_type_code, address, description FROM service_requests WHERE id = $1', [record?.case_id],
+    const [created] = await stack.server.store.query<{ service_type_code: string; address: string; description: string; priority: string; channel: string; agency: string }>(
+      'SELECT service_type_code, address, description, priority, channel, agency FROM service_requests WHERE id = $1', [record?.case_id],
     );
-    expect(created).toMatchObject({ service_type_code: 'abandoned-vehicle', address: '1500 Market St' });
+    // Routed to the department of the outcome, with its priority.
+    const outcome = parsed.outcome?.node;
+    expect(outcome?.kind).toBe('service_request');
+    expect(created).toMatchObject({
+      service_type_code: 'abandoned-vehicle', address: '1500 Market St', channel: 'transfer_911',
+      priority: outcome?.kind === 'service_request' ? outcome.priority : 'none',
+      agency: outcome?.kind === 'service_request' ? outcome.department : 'none',
+    });
     expect(created?.description).toContain('ABC1234');
     await endCall(callSid);
   });

@@ -38,7 +38,7 @@ export interface RowStore {
 const SERVICE_REQUEST_COLUMNS = [
   'id', 'reference', 'caller_id', 'service_type_code', 'status', 'channel', 'description', 'address', 'zipcode',
   'neighborhood_id', 'lat', 'lon', 'agency', 'requested_at', 'requested_ms', 'updated_at', 'closed_at', 'closed_ms',
-  'provisional_reference', 'field_versions',
+  'provisional_reference', 'field_versions', 'priority',
 ];
 
 interface Statements {

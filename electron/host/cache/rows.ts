@@ -43,6 +43,7 @@ export interface ServiceRequestColumns {
   provisional_reference: string | null;
   /** JSON of `fieldVersions`. */
   field_versions: string;
+  priority: ServiceRequest['priority'];
 }
 
 export function callerToColumns(caller: Caller): CallerColumns {
@@ -100,6 +101,7 @@ export function serviceRequestToColumns(request: ServiceRequest): ServiceRequest
     closed_ms: request.closedAt === null ? null : Date.parse(request.closedAt),
     provisional_reference: request.provisionalReference,
     field_versions: JSON.stringify(request.fieldVersions),
+    priority: request.priority,
   };
 }
 
@@ -123,6 +125,7 @@ export function serviceRequestFromColumns(row: ServiceRequestColumns): ServiceRe
     closedAt: row.closed_at,
     provisionalReference: row.provisional_reference,
     fieldVersions: JSON.parse(row.field_versions) as Record<string, number>,
+    priority: row.priority,
   };
 }
 

@@ -29,6 +29,7 @@ export const createCase: LocalMutation<'createCase'> = {
       updatedAt: createdAt,
       closedAt: null,
       fieldVersions: {},
+      priority: args.priority,
     });
   },
 };

@@ -28,6 +28,7 @@ export function caseArgs(serviceTypeCode: string, overrides: Partial<MutationArg
     lat: 39.93,
     lon: -75.15,
     requestedAt: new Date().toISOString(),
+    priority: 'standard',
     ...overrides,
   };
 }

@@ -162,7 +162,7 @@ describe.each(storeTargets())('sync push property on $kind', (target) => {
               const args: MutationArgsOf<'createCase'> = {
                 id: caseIds[op.pool]!, provisionalReference: makeProvisionalReference(randomBytes(5)), callerId: null,
                 serviceTypeCode: op.validType ? serviceType : 'retired-type', channel: 'phone', description: `case ${op.pool}`,
-                address: null, zipcode: null, neighborhoodId: null, lat: null, lon: null, requestedAt: new Date().toISOString(),
+                address: null, zipcode: null, neighborhoodId: null, lat: null, lon: null, requestedAt: new Date().toISOString(), priority: 'standard',
               };
               return { name: 'createCase', args } as Pick<Mutation, 'name' | 'args'>;
             }

@@ -37,7 +37,7 @@ afterEach(() => {
 
 const newCase = {
   id: uuid(500), provisionalReference: 'P-7K3Q-9XH2', callerId: uuid(1), serviceTypeCode: 'pothole-repair', channel: 'phone' as const,
-  description: 'Pothole on Girard', address: '1200 E Girard Ave', zipcode: '19125', neighborhoodId: null, lat: null, lon: null, requestedAt: AT,
+  description: 'Pothole on Girard', address: '1200 E Girard Ave', zipcode: '19125', neighborhoodId: null, lat: null, lon: null, requestedAt: AT, priority: 'standard' as const,
 };
 
 describe('outbox and rebase', () => {

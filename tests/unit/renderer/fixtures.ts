@@ -109,6 +109,7 @@ export const offlineCase: CaseSummary = {
   updatedAt: '2025-06-01T12:03:00Z',
   closedAt: null,
   fieldVersions: {},
+  priority: 'standard',
 };
 
 /** The same case after the server gave it its official number. */

@@ -119,7 +119,8 @@ describe('TriageDesk', () => {
     expect(record.outcome?.node.kind).toBe('service_request');
     await triage.finish(record);
     expect(desk.createCase).toHaveBeenCalledWith(expect.objectContaining({
-      serviceTypeCode: 'abandoned-vehicle', address: '2200 Walnut St', description: caseDescription(record),
+      serviceTypeCode: 'abandoned-vehicle', address: '2200 Walnut St', description: caseDescription(record), channel: 'transfer_911',
+      priority: record.outcome?.node.kind === 'service_request' ? record.outcome.node.priority : 'none',
       callerId: screenPop.matches[0]?.caller.id,
     }));
     expect(caseDescription(record)).toContain('Vehicle plate: ABC1234');

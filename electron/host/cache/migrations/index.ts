@@ -6,11 +6,12 @@ import { outbox } from './0030-outbox.js';
 import { dropStatusIndex } from './0040-drop-status-index.js';
 import { firstSyncPhase } from './0050-first-sync-phase.js';
 import { triage } from './0060-triage.js';
+import { casePriority } from './0070-case-priority.js';
 import type { CacheMigration } from './types.js';
 
 export type { CacheMigration } from './types.js';
 
-export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox, dropStatusIndex, firstSyncPhase, triage];
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox, dropStatusIndex, firstSyncPhase, triage, casePriority];
 
 export function latestCacheVersion(migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;
