@@ -1,6 +1,7 @@
 // The desk's frame: status bar, first-sync progress, notices, the call panel with case intake, and
-// the case detail and outbox panels, or for team leads and admins the floor (the wallboard); keyboard shortcuts live here so they work wherever focus is
-// (except in a text field).
+// the case detail and outbox panels, or for team leads and admins the floor (the wallboard) or the
+// triage protocol editor; keyboard shortcuts live here so they work wherever focus is (except in a
+// text field).
 import { CallPanel } from '../call/CallPanel.js';
 import { CaseDetailPanel } from '../cases/CaseDetailPanel.js';
 import { CaseIntakePanel } from '../cases/CaseIntakePanel.js';
@@ -14,12 +15,13 @@ import { DeskControllerContext } from './controller-context.js';
 import { Notice } from './Notice.js';
 import { useCallShortcuts } from './shortcuts.js';
 import { StatusBar } from './StatusBar.js';
-import { Floor, useFloorShown } from './ViewSwitch.js';
+import { Floor, Protocols, useFloorShown, useProtocolsShown } from './ViewSwitch.js';
 
 function Workspace() {
   const session = useDesk((state) => state.session);
   const bootError = useDesk((state) => state.bootError);
   const floorShown = useFloorShown();
+  const protocolsShown = useProtocolsShown();
   if (bootError) {
     return (
       <div className="boot boot--failed" role="alert">
@@ -33,6 +35,7 @@ function Workspace() {
   }
   if (!session) return <div className="boot">Starting the desk…</div>;
   if (floorShown) return <Floor />;
+  if (protocolsShown) return <Protocols />;
   return (
     <>
       <CallPanel />
@@ -47,13 +50,15 @@ function Workspace() {
 export function App({ controller }: { controller: DeskController }) {
   useCallShortcuts(controller);
   const floorShown = useFloorShown();
+  const protocolsShown = useProtocolsShown();
+  const wide = floorShown || protocolsShown;
   return (
     <DeskControllerContext.Provider value={controller}>
       <div className="app">
         <StatusBar />
         <SyncProgressBar />
         <Notice />
-        <main className={floorShown ? 'workspace workspace--floor' : 'workspace'}>
+        <main className={wide ? 'workspace workspace--floor' : 'workspace'}>
           <Workspace />
         </main>
         <SyncToast />

@@ -1,6 +1,7 @@
 // The switch between the call view and the floor (the wallboard), and the floor itself. Only team
 // leads and admins get either: for everyone else neither renders.
 import { WallboardView } from '../queue/WallboardView.js';
+import { ProtocolEditor } from '../triage/editor/ProtocolEditor.js';
 import { useDesk } from '../stores/desk-store.js';
 import { canSeeFloor } from '../stores/view-slice.js';
 import { useDeskController } from './controller-context.js';
@@ -18,6 +19,9 @@ export function ViewSwitch() {
       <button type="button" className="button button--quiet" aria-pressed={view === 'floor'} data-testid="view-floor" onClick={() => choose('floor')}>
         Floor
       </button>
+      <button type="button" className="button button--quiet" aria-pressed={view === 'protocols'} data-testid="view-protocols" onClick={() => choose('protocols')}>
+        Protocols
+      </button>
     </nav>
   );
 }
@@ -28,7 +32,19 @@ export function Floor() {
   return <WallboardView source={floor.source} preferences={floor.preferences} notify={floor.notify} supervisor={floor.supervisor} />;
 }
 
+/** The triage protocol editor: versions, drafts, test runs and publishing. */
+export function Protocols() {
+  const controller = useDeskController();
+  const agentId = useDesk((state) => state.agent?.id ?? '');
+  return <ProtocolEditor desk={controller.desk} agentId={agentId} />;
+}
+
 /** Whether the workspace shows the floor now (a call-taker never does, whatever the store says). */
 export function useFloorShown(): boolean {
   return useDesk((state) => state.deskView === 'floor' && canSeeFloor(state));
+}
+
+/** Whether the workspace shows the protocol editor now (team leads and admins only). */
+export function useProtocolsShown(): boolean {
+  return useDesk((state) => state.deskView === 'protocols' && canSeeFloor(state));
 }

@@ -96,6 +96,11 @@ export class DeskController {
     };
   }
 
+  /** The desk API, for views that talk to it directly (the protocol editor). */
+  get desk(): DeskClient {
+    return this.options.desk;
+  }
+
   private get state() {
     return this.options.store.getState();
   }
@@ -130,6 +135,7 @@ export class DeskController {
 
     await this.calls.setAgentState('available');
     if (this.stopped) return;
+    this.calls.ringtone.prepare();
     await this.startSoftphone(session);
   }
 

@@ -1,10 +1,10 @@
 // Which view fills the workspace: the call view every agent has, or the floor (the wallboard with
-// the supervisor controls), which only team leads and admins can switch to.
+// the supervisor controls) and the triage protocol editor, which only team leads and admins can switch to.
 import type { StateCreator } from 'zustand/vanilla';
 import { isSupervisorRole } from '../../shared/supervisor-api.js';
 import type { DeskState } from './desk-store.js';
 
-export type DeskView = 'calls' | 'floor';
+export type DeskView = 'calls' | 'floor' | 'protocols';
 
 export type ViewSlice = {
   deskView: DeskView;
@@ -15,7 +15,7 @@ export type ViewSlice = {
 export const createViewSlice: StateCreator<DeskState, [], [], ViewSlice> = (set) => ({
   deskView: 'calls',
   deskViewChosen: (view) =>
-    set((state) => (view === 'floor' && !canSeeFloor(state) ? {} : { deskView: view })),
+    set((state) => (view !== 'calls' && !canSeeFloor(state) ? {} : { deskView: view })),
 });
 
 /** Team leads and admins see the floor; call-takers never do. */

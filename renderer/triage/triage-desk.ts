@@ -72,7 +72,8 @@ export class TriageDesk {
   callRinging(call: IncomingCall): void {
     if (call.is911Transfer) this.state.triageOffered(call.callId, call.callSid);
     else if (this.state.triageRun.status !== 'open' && this.state.triageRun.status !== 'saving') this.state.triageClosed();
-    if (!this.state.triageLibrary) void this.loadLibrary();
+    // Read afresh while it rings: a version published since takes effect for this call.
+    void this.loadLibrary();
   }
 
   callAccepted(call: IncomingCall): void {
