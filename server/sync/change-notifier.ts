@@ -1,5 +1,5 @@
 // Tells whoever listens that the change log grew (a push committed). In-process for one server
-// now; a PostgreSQL LISTEN/NOTIFY implementation fans the same signal out across instances.
+// (PGlite); `PgChangeNotifier` fans the same signal out across instances over LISTEN/NOTIFY.
 export interface ChangeNotifier {
   /** Call after a transaction that appended to the change log has committed. */
   changed(): void;

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Database, Statement } from 'better-sqlite3';
 import type { CallerRecord, CaseSummary, ScreenPop } from '../../../shared/desk-api.js';
-import { normalizePhone } from '../../../shared/phone.js';
+import { toE164 } from '../../../shared/phone.js';
 import { callerFromColumns, serviceRequestFromColumns, type CallerColumns, type ServiceRequestColumns } from '../cache/rows.js';
 import { boxAround, distanceMeters } from './geo.js';
 
@@ -13,10 +13,25 @@ export const NEARBY_RADIUS_M = 250;
 export const NEARBY_LIMIT = 5;
 /** A long-time caller (a business, a block captain) can have hundreds of cases; the pop shows the newest. */
 export const CASES_PER_CALLER_LIMIT = 100;
+/**
+ * The nearby search ranks a small box first: where cases are dense (most callers live there) the
+ * full box holds dozens of open cases, and ranking them all costs more than the rest of the pop.
+ */
+export const NEARBY_FIRST_RADIUS_M = 100;
 
 type CaseRow = ServiceRequestColumns & { service_type_name: string | null };
-type CallerRow = CallerColumns & { neighborhood_name: string | null };
-type BoxEntry = { case_seq: number; lat: number; lon: number };
+type CallerRow = CallerColumns & { neighborhood_name: string | null; phones_json: string };
+/** [case_seq, lat, lon] as the R*Tree keeps them. */
+type BoxEntry = [number, number, number];
+
+interface NearbyWalk {
+  callerId: string;
+  lat: number;
+  lon: number;
+  found: { row: CaseRow; meters: number }[];
+  /** The case_seq of every ranked entry walked so far, in order. */
+  read: number[];
+}
 
 /** The R*Tree keeps 32-bit floats: about a metre of rounding at Philadelphia's latitude. */
 const RTREE_SLACK_M = 3;
@@ -36,41 +51,63 @@ export function createCallerLookup(db: Database): CallerLookup {
    * Two steps, because reading a whole case row costs far more than an R*Tree entry: rank the
    * candidates in the box by the R*Tree's own coordinates, then read full rows nearest first
    * until five cases of other callers are found, checking the exact distance on each.
+   *
+   * A small box is ranked first. Every entry it ranks is also in the full box and comes first
+   * there, in the same order (the R*Tree walks its nodes in one fixed order whatever the box, and
+   * the sort is stable), so when the five are settled inside it the answer is the full box's.
+   * Otherwise the full box is ranked and the walk goes on past the entries already read.
    */
   function openNearby(caller: CallerColumns): CaseSummary[] {
     if (caller.lat === null || caller.lon === null) return [];
-    const { lat, lon } = caller;
-    const box = boxAround(lat, lon, NEARBY_RADIUS_M + RTREE_SLACK_M);
-    const ranked = (statements.openInBox.all(box.minLat, box.maxLat, box.minLon, box.maxLon) as BoxEntry[])
-      .map((entry) => ({ seq: entry.case_seq, meters: distanceMeters(lat, lon, entry.lat, entry.lon) }))
-      .filter((entry) => entry.meters <= NEARBY_RADIUS_M + RTREE_SLACK_M)
-      .sort((a, b) => a.meters - b.meters);
-
-    const found: { row: CaseRow; meters: number }[] = [];
-    for (const entry of ranked) {
-      const row = statements.caseBySeq.get(entry.seq) as CaseRow | undefined;
-      if (!row || row.status === 'closed' || row.lat === null || row.lon === null) continue;
-      if (row.caller_id === caller.id) continue;
-      const meters = distanceMeters(lat, lon, row.lat, row.lon);
-      if (meters <= NEARBY_RADIUS_M) found.push({ row, meters });
-      // Entries come in R*Tree distance order, good to the slack; one past the fifth settles ties.
-      if (found.length > NEARBY_LIMIT) break;
-    }
-    return found
+    const walk: NearbyWalk = { callerId: caller.id, lat: caller.lat, lon: caller.lon, found: [], read: [] };
+    if (!walkNearest(walk, NEARBY_FIRST_RADIUS_M)) walkNearest(walk, NEARBY_RADIUS_M + RTREE_SLACK_M);
+    return walk.found
       .sort((a, b) => a.meters - b.meters || b.row.requested_ms - a.row.requested_ms)
       .slice(0, NEARBY_LIMIT)
       .map((candidate) => toSummary(candidate.row));
   }
 
+  /** Walks the open cases ranked within `rankRadius`; true once one more than NEARBY_LIMIT are found. */
+  function walkNearest(walk: NearbyWalk, rankRadius: number): boolean {
+    const { lat, lon } = walk;
+    const box = boxAround(lat, lon, rankRadius);
+    const ranked = (statements.openInBox.all(box.minLat, box.maxLat, box.minLon, box.maxLon) as BoxEntry[])
+      .map(([seq, entryLat, entryLon]) => ({ seq, meters: distanceMeters(lat, lon, entryLat, entryLon) }))
+      .filter((entry) => entry.meters <= rankRadius)
+      .sort((a, b) => a.meters - b.meters);
+
+    // What an earlier, smaller box walked is this ranking's head; should it ever not be, start over.
+    let start = walk.read.length;
+    if (ranked.length < start || ranked.slice(0, start).some((entry, i) => entry.seq !== walk.read[i])) {
+      walk.found = [];
+      walk.read = [];
+      start = 0;
+    }
+    for (const entry of ranked.slice(start)) {
+      walk.read.push(entry.seq);
+      const row = statements.caseBySeq.get(entry.seq) as CaseRow | undefined;
+      if (!row || row.status === 'closed' || row.lat === null || row.lon === null) continue;
+      if (row.caller_id === walk.callerId) continue;
+      const meters = distanceMeters(lat, lon, row.lat, row.lon);
+      if (meters <= NEARBY_RADIUS_M) walk.found.push({ row, meters });
+      // Entries come in R*Tree distance order, good to the slack; one past the fifth settles ties.
+      if (walk.found.length > NEARBY_LIMIT) return true;
+    }
+    return false;
+  }
+
   function recordFor(row: CallerRow): CallerRecord {
-    const phones = (statements.phonesOfCaller.all(row.id) as { e164: string }[]).map((phone) => phone.e164);
     const cases = (statements.casesOfCaller.all(row.id, CASES_PER_CALLER_LIMIT) as CaseRow[]).map(toSummary);
-    const open = statements.openCountOfCaller.get(row.id) as { n: number };
+    // Below the limit the list holds every case of the caller, so it can be counted here.
+    const openCaseCount =
+      cases.length < CASES_PER_CALLER_LIMIT
+        ? cases.filter((summary) => summary.status !== 'closed').length
+        : (statements.openCountOfCaller.get(row.id) as { n: number }).n;
     return {
-      caller: callerFromColumns(row, phones),
+      caller: callerFromColumns(row, JSON.parse(row.phones_json) as string[]),
       neighborhoodName: row.neighborhood_name,
       cases,
-      openCaseCount: open.n,
+      openCaseCount,
       openNearby: openNearby(row),
     };
   }
@@ -78,8 +115,7 @@ export function createCallerLookup(db: Database): CallerLookup {
   return {
     lookupCaller(phone) {
       const started = performance.now();
-      const parsed = normalizePhone(phone);
-      const e164 = parsed.ok ? parsed.e164 : null;
+      const e164 = toE164(phone);
       const matches = e164 ? (statements.callersByPhone.all(e164) as CallerRow[]).map(recordFor) : [];
       return { query: phone, e164, matches, lookupMs: performance.now() - started };
     },
@@ -88,7 +124,6 @@ export function createCallerLookup(db: Database): CallerLookup {
 
 interface LookupStatements {
   callersByPhone: Statement;
-  phonesOfCaller: Statement;
   casesOfCaller: Statement;
   openCountOfCaller: Statement;
   openInBox: Statement;
@@ -98,14 +133,15 @@ interface LookupStatements {
 function prepare(db: Database): LookupStatements {
   const caseColumns = `sr.*, st.name AS service_type_name`;
   return {
-    // IN (subquery) rather than a join: a caller may list the same number twice.
+    // IN (subquery) rather than a join: a caller may list the same number twice. The caller's
+    // numbers come along as one JSON array, in order, saving a statement per caller.
     callersByPhone: db.prepare(`
-      SELECT c.*, n.name AS neighborhood_name
+      SELECT c.*, n.name AS neighborhood_name,
+        (SELECT json_group_array(p.e164 ORDER BY p.position) FROM caller_phones p WHERE p.caller_id = c.id) AS phones_json
       FROM callers c
       LEFT JOIN neighborhoods n ON n.id = c.neighborhood_id
       WHERE c.id IN (SELECT caller_id FROM caller_phones WHERE e164 = ?)
       ORDER BY c.updated_at DESC, c.id`),
-    phonesOfCaller: db.prepare('SELECT e164 FROM caller_phones WHERE caller_id = ? ORDER BY position'),
     casesOfCaller: db.prepare(`
       SELECT ${caseColumns}
       FROM service_requests sr
@@ -113,12 +149,14 @@ function prepare(db: Database): LookupStatements {
       WHERE sr.caller_id = ?
       ORDER BY (sr.status = 'closed'), sr.requested_ms DESC, sr.id
       LIMIT ?`),
+    // Only for callers with more cases than the pop lists.
     openCountOfCaller: db.prepare(`SELECT count(*) AS n FROM service_requests WHERE caller_id = ? AND status != 'closed'`),
     // Overlap tests: the R*Tree rounds its boxes outwards, so none is missed at the edge.
+    // Rows as arrays: dozens per lookup, read once each.
     openInBox: db.prepare(`
-      SELECT case_seq, min_lat AS lat, min_lon AS lon
+      SELECT case_seq, min_lat, min_lon
       FROM open_case_locations
-      WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?`),
+      WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?`).raw(),
     caseBySeq: db.prepare(`
       SELECT ${caseColumns}
       FROM service_requests sr

@@ -49,6 +49,14 @@ describe('normalizePhone', () => {
     expect(toE164('anonymous')).toBeNull();
   });
 
+  it.each([
+    '+12155550142', '+1 215 555 0142', '(215) 686-8686 ext. 1234', '+44 20 7946 0958', '+19995550142', '+12151550142',
+    '+16495550142', '+14165550142', '+18005550142', '215-555-0142', '555-0142', 'anonymous', 'client:x', '', '9'.repeat(80),
+  ])('toE164, which skips the display formatting, reads %j as normalizePhone does', (input) => {
+    const parsed = normalizePhone(input);
+    expect(toE164(input)).toBe(parsed.ok ? parsed.e164 : null);
+  });
+
   it('formats for display and leaves unreadable input as it was', () => {
     expect(formatPhoneForDisplay('+12155550142')).toBe('(215) 555-0142');
     expect(formatPhoneForDisplay('anonymous')).toBe('anonymous');
