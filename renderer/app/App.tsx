@@ -7,7 +7,6 @@ import { CaseDetailPanel } from '../cases/CaseDetailPanel.js';
 import { CaseIntakePanel } from '../cases/CaseIntakePanel.js';
 import { useDesk } from '../stores/desk-store.js';
 import { OutboxPanel } from '../sync/OutboxPanel.js';
-import { TriagePanel } from '../triage/TriagePanel.js';
 import { SyncProgressBar } from '../sync/SyncProgressBar.js';
 import { SyncToast } from '../sync/SyncToast.js';
 import type { DeskController } from './controller.js';
@@ -39,7 +38,6 @@ function Workspace() {
   return (
     <>
       <CallPanel />
-      <TriagePanel />
       <CaseIntakePanel />
       <CaseDetailPanel />
       <OutboxPanel />

@@ -11,6 +11,7 @@ import { HeadsetPicker } from './HeadsetPicker.js';
 import { IncomingBanner } from './IncomingBanner.js';
 import { LastCall } from './LastCall.js';
 import { ScreenPop } from './ScreenPop.js';
+import { TriagePanel } from '../triage/TriagePanel.js';
 import { WrapUpPanel } from './WrapUpPanel.js';
 
 function ActiveCall() {
@@ -69,6 +70,8 @@ export function CallPanel() {
           <CallControlsBar />
         </>
       )}
+      {/* Triage sits right under the controls: for a 911 transfer it is the call. */}
+      <TriagePanel />
       <HeadsetPicker />
       <WrapUpPanel />
       <CallTimeline />

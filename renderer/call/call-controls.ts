@@ -66,11 +66,15 @@ export class CallControls {
     this.ringtone.stop();
     if (this.state.drawer !== 'away') this.state.drawerClosed();
     if (!answered) return;
-    const created = this.state.intake?.callSid === call.callSid ? this.state.intake.created?.id ?? null : null;
+    // The case this call produced: from the intake form, or from the triage outcome.
+    const triage = this.state.triageRun.status === 'done' && this.state.triageRun.callId === call.callId ? this.state.triageRun.result : null;
+    const created =
+      (this.state.intake?.callSid === call.callSid ? this.state.intake.created?.id ?? null : null) ??
+      (triage?.kind === 'case_created' ? triage.caseId : null);
     this.state.wrapUpStarted({
       callId: call.callId,
       from: call.from,
-      disposition: suggestedDisposition(this.state.callControl, created),
+      disposition: triage?.kind === 'returned_to_911' ? 'returned_to_911' : suggestedDisposition(this.state.callControl, created),
       caseId: created,
     });
     void this.refresh(call.callId);
