@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DepartmentLineSchema, type DepartmentLine } from '../shared/call-control.js';
+import { AlertThresholdsSchema, type AlertThresholds } from '../shared/live-protocol.js';
+import { DEFAULT_METRICS_CONFIG } from '../shared/queue/metrics.js';
 import { E164Schema } from '../shared/domain/ids.js';
 
 /** Fake credentials for the simulator: the right shapes, obviously not a real account. */
@@ -71,6 +73,14 @@ export const ServerConfigSchema = z
     /** Where "back to 911" transfers go: the 911 center's line for calls handed back. */
     emergencyTransferNumber: E164Schema.default('+12155550100'),
     departmentLines: z.array(DepartmentLineSchema).min(1).default([...DEFAULT_DEPARTMENT_LINES]),
+    /** The wallboard's service level: answered within this many seconds... */
+    serviceLevelSeconds: z.number().int().min(1).max(600).default(DEFAULT_METRICS_CONFIG.serviceLevelSeconds),
+    /** ...for this share of calls (0–1). */
+    serviceLevelTarget: z.number().min(0).max(1).default(DEFAULT_METRICS_CONFIG.serviceLevelTarget),
+    /** Callers who hang up sooner than this are left out of service level and abandonment. */
+    shortAbandonSeconds: z.number().int().min(0).max(120).default(DEFAULT_METRICS_CONFIG.shortAbandonSeconds),
+    /** Wallboard alerts: a caller waiting longer, and an agent in a state longer (minutes, per state). */
+    alertThresholds: AlertThresholdsSchema.default(AlertThresholdsSchema.parse({})),
     seed: z
       .union([z.object({ callers: z.number().int().min(0), cases: z.number().int().min(0) }), z.literal(false)])
       .default({ callers: 2000, cases: 6000 }),
@@ -131,6 +141,20 @@ function booleanFrom(value: string | undefined): boolean | undefined {
   return /^(1|true|yes|on)$/i.test(value.trim());
 }
 
+/** FRONTDESK_AGENT_STATE_ALERT_MINUTES="on_call=20,wrap_up=5,away=30" (a state left out: never). */
+function alertThresholdsFrom(oldestWait: string | undefined, stateMinutes: string | undefined): AlertThresholds | undefined {
+  if (numberFrom(oldestWait) === undefined && listFrom(stateMinutes) === undefined) return undefined;
+  const defaults = AlertThresholdsSchema.parse({});
+  const minutes = listFrom(stateMinutes);
+  return {
+    ...defaults,
+    oldestWaitSeconds: numberFrom(oldestWait) ?? defaults.oldestWaitSeconds,
+    agentStateMinutes: minutes
+      ? Object.fromEntries(minutes.map((pair) => pair.split('=').map((part) => part.trim())).map(([state, value]) => [state, Number(value)]))
+      : defaults.agentStateMinutes,
+  };
+}
+
 /** "code|Name|+1215…;code|Name|+1215…" */
 function departmentLinesFrom(value: string | undefined): DepartmentLine[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -173,6 +197,10 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     holdMusicUrl: env.FRONTDESK_HOLD_MUSIC_URL || undefined,
     emergencyTransferNumber: env.FRONTDESK_EMERGENCY_TRANSFER_NUMBER || undefined,
     departmentLines: departmentLinesFrom(env.FRONTDESK_DEPARTMENT_LINES),
+    serviceLevelSeconds: numberFrom(env.FRONTDESK_SERVICE_LEVEL_SECONDS),
+    serviceLevelTarget: numberFrom(env.FRONTDESK_SERVICE_LEVEL_TARGET),
+    shortAbandonSeconds: numberFrom(env.FRONTDESK_SHORT_ABANDON_SECONDS),
+    alertThresholds: alertThresholdsFrom(env.FRONTDESK_OLDEST_WAIT_ALERT_SECONDS, env.FRONTDESK_AGENT_STATE_ALERT_MINUTES),
     seed: seedOff
       ? false
       : seedCallers === undefined && seedCases === undefined

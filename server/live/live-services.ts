@@ -19,7 +19,7 @@ export interface LiveServices {
 
 export async function startLiveServices(
   store: Store,
-  config: Pick<ServerConfig, 'databaseUrl' | 'databaseSchema'>,
+  config: Pick<ServerConfig, 'databaseUrl' | 'databaseSchema' | 'serviceLevelSeconds' | 'serviceLevelTarget' | 'shortAbandonSeconds' | 'alertThresholds'>,
   onError: (error: unknown) => void,
 ): Promise<LiveServices> {
   let bus: LiveBus;
@@ -46,7 +46,14 @@ export async function startLiveServices(
     await bus.close();
     throw error;
   }
-  const wallboard = new WallboardHub(state);
+  const wallboard = new WallboardHub(state, {
+    metrics: {
+      serviceLevelSeconds: config.serviceLevelSeconds,
+      serviceLevelTarget: config.serviceLevelTarget,
+      shortAbandonSeconds: config.shortAbandonSeconds,
+    },
+    thresholds: config.alertThresholds,
+  });
   return {
     bus,
     state,

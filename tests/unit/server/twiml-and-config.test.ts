@@ -139,6 +139,23 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_DEPARTMENT_LINES: 'streets|Streets' })).toThrow(ZodError);
   });
 
+  it('reads the wallboard service level and alert thresholds, with the defaults the README states', () => {
+    const defaults = loadServerConfig({ HOME: '/h' });
+    expect(defaults).toMatchObject({ serviceLevelSeconds: 20, serviceLevelTarget: 0.8, shortAbandonSeconds: 5 });
+    expect(defaults.alertThresholds).toMatchObject({ oldestWaitSeconds: 90, agentStateMinutes: { on_call: 20, wrap_up: 5, away: 30 } });
+    const set = loadServerConfig({
+      HOME: '/h',
+      FRONTDESK_SERVICE_LEVEL_SECONDS: '30',
+      FRONTDESK_SERVICE_LEVEL_TARGET: '0.9',
+      FRONTDESK_SHORT_ABANDON_SECONDS: '10',
+      FRONTDESK_OLDEST_WAIT_ALERT_SECONDS: '120',
+      FRONTDESK_AGENT_STATE_ALERT_MINUTES: 'on_call=25, away=15',
+    });
+    expect(set).toMatchObject({ serviceLevelSeconds: 30, serviceLevelTarget: 0.9, shortAbandonSeconds: 10 });
+    expect(set.alertThresholds).toMatchObject({ oldestWaitSeconds: 120, agentStateMinutes: { on_call: 25, away: 15 } });
+    expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_SERVICE_LEVEL_TARGET: '80' })).toThrow(ZodError);
+  });
+
   it('requires real credentials and a token secret for twilio telephony', () => {
     expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_TELEPHONY: 'twilio' })).toThrow(ZodError);
     const config = loadServerConfig({
