@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { HealthSchema } from '../shared/server-api.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { auditSignInAttempts } from './audit/sign-in.js';
+import { declarePublic, RouteAccessControl, type DeclaredRoute } from './auth/route-access.js';
 import type { ServerConfig } from './config.js';
 import type { ServerContext } from './http/context.js';
 import { installErrorHandlers } from './http/errors.js';
@@ -45,6 +46,8 @@ export interface RunningServer {
   store: Store;
   /** The instance's live bus: tests and benchmarks publish on it as the call router does. */
   liveBus: LiveBus;
+  /** Every route Fastify registered, with the access it declared (server/auth/permissions.ts). */
+  routes: readonly DeclaredRoute[];
   close(): Promise<void>;
 }
 
@@ -75,14 +78,16 @@ function urlFor(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-async function configureApp(app: FastifyInstance, context: ServerContext): Promise<void> {
+async function configureApp(app: FastifyInstance, context: ServerContext): Promise<RouteAccessControl> {
   app.decorateRequest('agentId', null);
   installErrorHandlers(app);
   await installSecurity(app, context.config);
   await app.register(formbody);
   await app.register(websocket);
+  // From here on every route declares its access, or the server does not start.
+  const access = new RouteAccessControl(app);
 
-  app.get('/health', async (): Promise<z.infer<typeof HealthSchema>> => ({
+  app.get('/health', { config: { access: 'public' } }, async (): Promise<z.infer<typeof HealthSchema>> => ({
     ok: true,
     store: context.store.kind,
     version: context.version,
@@ -93,9 +98,17 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
   registerSupervisorWebhooks(app, context);
   registerPokeRoute(app, context);
   registerWallboardRoute(app, context);
-  if (context.simulator) registerSimulatorRoutes(app, context.simulator, context.store);
+  const simulator = context.simulator;
+  if (simulator) {
+    // Simulated telephony only: the simulator stands in for Twilio's cloud, which needs no agent.
+    await app.register(async (scope) => {
+      declarePublic(scope);
+      registerSimulatorRoutes(scope, simulator, context.store);
+    });
+  }
   await app.register(async (scope) => {
     requireSignedInAgent(scope, context);
+    access.enforceIn(scope, context.store);
     registerAgentRoutes(scope, context);
     registerVoiceTokenRoute(scope, context);
     registerCallRoutes(scope, context);
@@ -105,6 +118,7 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
     registerAuditRoutes(scope, context);
     registerSupervisorRoutes(scope, context);
   });
+  return access;
 }
 
 export interface StartServerOptions {
@@ -147,6 +161,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       ...(config.telephony === 'simulated' ? { httpClient: new SimulatedTwilioHttpClient(() => listeningUrl ?? urlFor(config.host, config.port)) } : {}),
     });
   const callCenter = new CallCenter({ store, voiceApi, liveBus: live.bus, log: app.log, settings: { ...config, publicUrl } });
+  let routeAccess: RouteAccessControl;
   const context: ServerContext = {
     config, store, publicUrl, simulator: null, version: VERSION, notifier, pokeHub, liveBus: live.bus, wallboard: live.wallboard,
     voiceApi, callCenter,
@@ -162,7 +177,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         log: app.log,
       });
     }
-    await configureApp(app, context);
+    routeAccess = await configureApp(app, context);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     callCenter.close();
@@ -179,6 +194,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     url: listeningUrl,
     store,
     liveBus: live.bus,
+    routes: routeAccess.routes(),
     close: () => {
       closing ??= (async () => {
         callCenter.close();

@@ -2,12 +2,11 @@
 // everything matching, in chain order with the hashes so a copy can be checked later. The export
 // is itself audited before the first byte goes out.
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HttpFailure, parseInput } from '../http/errors.js';
+import { parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
 import { signedInAgentId } from '../routes/auth.js';
-import { getAgent } from '../store/agents.js';
 import { appendAudit, auditEntriesInOrder, AuditFiltersSchema, searchAudit, type AuditEntry } from './audit-log.js';
 import { auditSource } from './source.js';
 
@@ -17,11 +16,7 @@ const SearchQuerySchema = AuditFiltersSchema.extend({
 }).strict();
 const ExportQuerySchema = AuditFiltersSchema.strict();
 
-async function requireAdmin(request: FastifyRequest, context: ServerContext): Promise<string> {
-  const agent = await getAgent(context.store, signedInAgentId(request));
-  if (!agent || agent.role !== 'admin') throw new HttpFailure(403, 'FORBIDDEN', 'only admins may read the audit log');
-  return agent.id;
-}
+const AUDIT_ACCESS = { config: { access: 'audit.read' } } as const;
 
 export const AUDIT_CSV_COLUMNS = ['seq', 'at', 'recorded_at', 'agent_id', 'action', 'object_type', 'object_id', 'details', 'client_id', 'ip', 'prev_hash', 'hash'] as const;
 
@@ -42,14 +37,13 @@ function csvRow(entry: AuditEntry): string {
 }
 
 export function registerAuditRoutes(scope: FastifyInstance, context: ServerContext): void {
-  scope.get('/audit', async (request) => {
-    await requireAdmin(request, context);
+  scope.get('/audit', AUDIT_ACCESS, async (request) => {
     const { limit, cursor, ...filters } = parseInput(SearchQuerySchema, request.query);
     return searchAudit(context.store, filters, { limit, ...(cursor === undefined ? {} : { cursor }) });
   });
 
-  scope.get('/audit/export.csv', async (request, reply) => {
-    const adminId = await requireAdmin(request, context);
+  scope.get('/audit/export.csv', AUDIT_ACCESS, async (request, reply) => {
+    const adminId = signedInAgentId(request);
     const filters = parseInput(ExportQuerySchema, request.query);
     await appendAudit(context.store, { agentId: adminId, action: 'audit.export', details: { filters }, ...auditSource(request) });
     async function* lines(): AsyncGenerator<string> {

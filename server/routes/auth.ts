@@ -25,7 +25,7 @@ export function signedInAgentId(request: FastifyRequest): string {
 }
 
 export function registerSignInRoute(app: FastifyInstance, context: ServerContext): void {
-  app.post('/auth/sign-in', async (request) => {
+  app.post('/auth/sign-in', { config: { access: 'public' } }, async (request) => {
     const { agentId } = parseInput(SignInRequestSchema, request.body);
     const agent = await getAgent(context.store, agentId);
     if (!agent) throw new HttpFailure(404, 'NOT_FOUND', `no agent ${agentId}`);
@@ -36,7 +36,7 @@ export function registerSignInRoute(app: FastifyInstance, context: ServerContext
 export function registerAgentRoutes(scope: FastifyInstance, context: ServerContext): void {
   // The state machine decides (server/telephony/agent-states.ts); an agent who becomes available
   // is offered the best waiting caller at once, and every desktop of theirs hears the change.
-  scope.put('/agents/me/state', async (request) => {
+  scope.put('/agents/me/state', { config: { access: 'calls.take' } }, async (request) => {
     const { state, reason } = parseInput(SetAgentStateRequestSchema, request.body);
     const agentId = signedInAgentId(request);
     const agent = await context.callCenter.run(async (tx, effects) => {

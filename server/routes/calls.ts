@@ -17,6 +17,7 @@ import { signedInAgentId } from './auth.js';
 
 const CallParamsSchema = z.object({ callId: z.uuid() });
 const EmptyBodySchema = z.object({}).strict();
+const TAKES_CALLS = { config: { access: 'calls.take' } } as const;
 
 export function registerCallRoutes(scope: FastifyInstance, context: ServerContext): void {
   const center = context.callCenter;
@@ -34,33 +35,33 @@ export function registerCallRoutes(scope: FastifyInstance, context: ServerContex
     return state;
   };
 
-  scope.get('/calls/:callId', async (request) => {
+  scope.get('/calls/:callId', TAKES_CALLS, async (request) => {
     const { callId } = parseInput(CallParamsSchema, request.params);
     const call = await viewableCall(context.store, callId, signedInAgentId(request));
     return callControlState(context.store, call);
   });
 
-  scope.post('/calls/:callId/hold', async (request) => {
+  scope.post('/calls/:callId/hold', TAKES_CALLS, async (request) => {
     const { onHold } = parseInput(HoldRequestSchema, request.body);
     return control(request, (tx, callId, agentId, effects) => holdCall(tx, callId, agentId, onHold, center.settings, effects));
   });
 
-  scope.post('/calls/:callId/transfer', async (request) => {
+  scope.post('/calls/:callId/transfer', TAKES_CALLS, async (request) => {
     const transfer = parseInput(TransferRequestSchema, request.body);
     return control(request, (tx, callId, agentId, effects) => startTransfer(tx, callId, agentId, transfer, center.settings, effects));
   });
 
-  scope.post('/calls/:callId/transfer/complete', async (request) => {
+  scope.post('/calls/:callId/transfer/complete', TAKES_CALLS, async (request) => {
     parseInput(EmptyBodySchema, request.body ?? {});
     return control(request, (tx, callId, agentId, effects) => completeTransfer(tx, callId, agentId, center.settings, effects));
   });
 
-  scope.post('/calls/:callId/transfer/cancel', async (request) => {
+  scope.post('/calls/:callId/transfer/cancel', TAKES_CALLS, async (request) => {
     parseInput(EmptyBodySchema, request.body ?? {});
     return control(request, (tx, callId, agentId, effects) => cancelTransfer(tx, callId, agentId, center.settings, effects));
   });
 
-  scope.post('/calls/:callId/wrap-up', async (request) => {
+  scope.post('/calls/:callId/wrap-up', TAKES_CALLS, async (request) => {
     const wrapUp = parseInput(WrapUpRequestSchema, request.body);
     const call = await control(request, (tx, callId, agentId, effects) => wrapUpCall(tx, callId, agentId, wrapUp, effects));
     const agent = await getAgent(context.store, signedInAgentId(request));
@@ -68,7 +69,7 @@ export function registerCallRoutes(scope: FastifyInstance, context: ServerContex
     return { call, agent };
   });
 
-  scope.get('/telephony/transfer-targets', async (request): Promise<TransferTargets> => {
+  scope.get('/telephony/transfer-targets', TAKES_CALLS, async (request): Promise<TransferTargets> => {
     const agentId = signedInAgentId(request);
     const agents = await context.store.query<{ id: string; display_name: string; state: string }>(
       `SELECT id, display_name, state FROM agents

@@ -1,12 +1,14 @@
 // Sync routes: push (the outbox's mutations, applied exactly once), pull (the change log after the
 // client's cursor, a page at a time, with the client's last processed mutation) and the poke socket.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   PullRequestSchema, PushRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION,
   type PullResponse, type PushResponse,
 } from '../../shared/sync-protocol.js';
-import { verifyAccessToken } from '../auth/access-tokens.js';
+import { changesForDepartments } from '../auth/department-view.js';
+import { departmentsOf } from '../auth/permissions.js';
+import { queryTokenAccess, signedInAgentOf } from '../auth/route-access.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
 import { readChangesJson } from '../store/change-log.js';
@@ -38,7 +40,7 @@ async function lastMutationIdOf(context: ServerContext, clientId: string): Promi
 }
 
 export function registerSyncRoutes(scope: FastifyInstance, context: ServerContext): void {
-  scope.post('/sync/pull', async (request, reply) => {
+  scope.post('/sync/pull', { config: { access: 'sync.pull' } }, async (request, reply) => {
     refuseOtherProtocol(request.body);
     const pull = parseInput(PullRequestSchema, request.body);
     // Read before the changes: whatever it counts as processed has committed, so its rows are in
@@ -47,10 +49,13 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
     // One extra row tells whether another page follows.
     const page = await readChangesJson(context.store, pull.cursor, pull.limit + 1);
     const hasMore = page.changes.length > pull.limit;
-    const changes = hasMore ? page.changes.slice(0, pull.limit) : page.changes;
+    const pageChanges = hasMore ? page.changes.slice(0, pull.limit) : page.changes;
+    // Department staff see their departments' cases only; the cursor still follows the whole page.
+    const departments = departmentsOf(await signedInAgentOf(request, context.store));
+    const changes = departments ? await changesForDepartments(context.store, pageChanges, departments) : pageChanges;
     const envelope: Omit<PullResponse, 'changes'> = {
       protocolVersion: SYNC_PROTOCOL_VERSION,
-      cursor: changes.at(-1)?.version ?? pull.cursor,
+      cursor: pageChanges.at(-1)?.version ?? pull.cursor,
       lastMutationId,
       hasMore,
       headVersion: page.headVersion,
@@ -60,7 +65,7 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
     return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"changes":[${changes.map((change) => change.json).join(',')}]}`);
   });
 
-  scope.post('/sync/push', { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
+  scope.post('/sync/push', { config: { access: 'sync.push' }, bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
     refuseOtherProtocol(request.body);
     const push = parseInput(PushRequestSchema, request.body);
     try {
@@ -74,11 +79,6 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
 
 /** The poke socket authenticates with `?token=` (browsers cannot set headers on a WebSocket). */
 export function registerPokeRoute(app: FastifyInstance, context: ServerContext): void {
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    const token = (request.query as { token?: unknown } | undefined)?.token;
-    const agentId = typeof token === 'string' ? verifyAccessToken(context.config.tokenSecret, token) : null;
-    if (!agentId) throw new HttpFailure(401, 'UNAUTHORIZED', 'sign in first');
-    request.agentId = agentId;
-  };
-  app.get(SYNC_POKE_PATH, { websocket: true, preValidation: authenticate }, (socket, request) => context.pokeHub.attach(socket, request.agentId));
+  const access = queryTokenAccess(context.config.tokenSecret, context.store, 'sync.pull');
+  app.get(SYNC_POKE_PATH, { websocket: true, ...access }, (socket, request) => context.pokeHub.attach(socket, request.agentId));
 }

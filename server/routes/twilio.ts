@@ -66,7 +66,7 @@ export function registerTwilioWebhooks(app: FastifyInstance, context: ServerCont
 
   const center = context.callCenter;
 
-  app.post('/twilio/voice', { preHandler: signedOnly }, async (request, reply) => {
+  app.post('/twilio/voice', { config: { access: 'public' }, preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(VoiceWebhookSchema, request.body);
     const routed = await center.run((tx, effects) =>
       routeInboundCall(tx, { callSid: params.CallSid, from: params.From, to: params.To, params }, center.settings, effects),
@@ -75,19 +75,19 @@ export function registerTwilioWebhooks(app: FastifyInstance, context: ServerCont
     return sendTwiml(reply, routed.twiml);
   });
 
-  app.post('/twilio/status', { preHandler: signedOnly }, async (request, reply) => {
+  app.post('/twilio/status', { config: { access: 'public' }, preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(StatusCallbackSchema, request.body);
     await center.run((tx, effects) => applyStatusCallback(tx, params, effects));
     return sendTwiml(reply, emptyTwiml());
   });
 
-  app.post('/twilio/dial-result', { preHandler: signedOnly }, async (request, reply) => {
+  app.post('/twilio/dial-result', { config: { access: 'public' }, preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(DialResultSchema, request.body);
     return sendTwiml(reply, await center.run((tx, effects) => applyDialResult(tx, params, center.settings, effects)));
   });
 
   // <Enqueue waitUrl>: fetched again and again while the caller waits.
-  app.post('/twilio/queue-wait', { preHandler: signedOnly }, async (request, reply) => {
+  app.post('/twilio/queue-wait', { config: { access: 'public' }, preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(QueueWaitSchema, request.body);
     const reported = Number(params.QueuePosition);
     // Twilio's position counts arrival in its own queue; ours puts 911 transfers first.
@@ -95,13 +95,13 @@ export function registerTwilioWebhooks(app: FastifyInstance, context: ServerCont
     return sendTwiml(reply, queueWaitTwiml(position, context.config.holdMusicUrl));
   });
 
-  app.post('/twilio/conference', { preHandler: signedOnly }, async (request, reply) => {
+  app.post('/twilio/conference', { config: { access: 'public' }, preHandler: signedOnly }, async (request, reply) => {
     const params = parseInput(ConferenceEventSchema, request.body);
     await center.run((tx, effects) => applyConferenceEvent(tx, params, center.settings, effects));
     return sendTwiml(reply, emptyTwiml());
   });
 
-  app.post('/twilio/participant', { preHandler: signedOnly }, async (request, reply) => {
+  app.post('/twilio/participant', { config: { access: 'public' }, preHandler: signedOnly }, async (request, reply) => {
     const { callId } = parseInput(ParticipantQuerySchema, request.query);
     const params = parseInput(StatusCallbackSchema, request.body);
     await center.run((tx, effects) => applyParticipantStatus(tx, callId, params, center.settings, effects));
@@ -110,7 +110,7 @@ export function registerTwilioWebhooks(app: FastifyInstance, context: ServerCont
 }
 
 export function registerVoiceTokenRoute(scope: FastifyInstance, context: ServerContext): void {
-  scope.get('/twilio/token', async (request) => {
+  scope.get('/twilio/token', { config: { access: 'calls.take' } }, async (request) => {
     return createVoiceToken(context.config.twilio, signedInAgentId(request));
   });
 }

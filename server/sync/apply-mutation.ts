@@ -8,6 +8,7 @@ import type { CaseConflict } from '../../shared/domain/case-history.js';
 import { DeskFailure, type ErrorCode } from '../../shared/errors.js';
 import type { MutationArgsOf, MutationName } from '../../shared/mutations.js';
 import { protocolKey, type TriageRecordRow } from '../../shared/triage/published.js';
+import { caseRefusal, type MutationActor } from '../auth/permissions.js';
 import type { StoredCase } from './case-rows.js';
 import type { PushWorkspace } from './workspace.js';
 import { buildConflict, decideField, type EditOrigin } from './conflicts.js';
@@ -23,6 +24,8 @@ export interface MutationContext {
   origin: EditOrigin;
   /** Server time of processing, for updatedAt and detectedAt. */
   now: string;
+  /** Who pushed it, as the store has them: their role was checked, their department is checked per case. */
+  actor: MutationActor;
 }
 
 /** Conflict ids the mutation raised; throws MutationRejected to reject. */
@@ -35,8 +38,12 @@ function reject(code: ErrorCode, message: string): never {
   throw new MutationRejected(code, message);
 }
 
-async function requireCase(ws: PushWorkspace, id: string): Promise<StoredCase> {
-  return (await ws.loadCase(id)) ?? reject('NOT_FOUND', `no case ${id}`);
+/** The case, if it exists and the pusher may work on it (department staff: their departments' cases only). */
+async function requireCase(ws: PushWorkspace, context: MutationContext, id: string): Promise<StoredCase> {
+  const stored = (await ws.loadCase(id)) ?? reject('NOT_FOUND', `no case ${id}`);
+  const refusal = caseRefusal(context.actor, stored.request.agency);
+  if (refusal) reject('FORBIDDEN', refusal);
+  return stored;
 }
 
 function requireActiveType(serviceType: { active: boolean; agency: string } | null, code: string): { agency: string } {
@@ -135,7 +142,7 @@ const createCase: Apply<'createCase'> = async (ws, context, args) => {
 };
 
 const editCase: Apply<'editCase'> = async (ws, context, args) => {
-  const stored = await requireCase(ws, args.caseId);
+  const stored = await requireCase(ws, context, args.caseId);
   const { serviceTypeCode, neighborhoodId } = args.changes;
   const facts = await ws.checkReferences({ serviceTypeCode, neighborhoodId });
   const serviceType = serviceTypeCode === undefined ? null : requireActiveType(facts.serviceType, serviceTypeCode);
@@ -153,7 +160,7 @@ function statusExtras(status: ServiceRequest['status'], at: string): Partial<Ser
 }
 
 const changeStatus: Apply<'changeStatus'> = async (ws, context, args) => {
-  const stored = await requireCase(ws, args.caseId);
+  const stored = await requireCase(ws, context, args.caseId);
   const current = stored.request;
   const stale = (current.fieldVersions.status ?? 0) > args.baseVersion;
   // A transition is judged against the status the desk would overwrite; a stale one becomes a conflict.
@@ -166,7 +173,7 @@ const changeStatus: Apply<'changeStatus'> = async (ws, context, args) => {
 };
 
 const linkCaller: Apply<'linkCaller'> = async (ws, context, args) => {
-  const stored = await requireCase(ws, args.caseId);
+  const stored = await requireCase(ws, context, args.caseId);
   if (args.callerId !== null) {
     const facts = await ws.checkReferences({ callerId: args.callerId });
     if (!facts.callerExists) reject('NOT_FOUND', `no caller ${args.callerId}`);
@@ -177,6 +184,8 @@ const linkCaller: Apply<'linkCaller'> = async (ws, context, args) => {
 const addNote: Apply<'addNote'> = async (ws, context, args) => {
   const facts = await ws.checkReferences({ caseId: args.caseId, noteId: args.id });
   if (!facts.caseExists) reject('NOT_FOUND', `no case ${args.caseId}`);
+  // Department staff note only their departments' cases; others need not load the case.
+  if (context.actor.departments !== null) await requireCase(ws, context, args.caseId);
   if (facts.noteExists) reject('INVALID_INPUT', `a note with id ${args.id} already exists`);
   const [version] = (await ws.allocateVersions(1)) as [number];
   const row = { id: args.id, caseId: args.caseId, text: args.text, authorAgentId: context.origin.agentId, createdAt: context.origin.at };
@@ -224,13 +233,15 @@ async function checkLosingValue(
 const resolveConflict: Apply<'resolveConflict'> = async (ws, context, args) => {
   const conflict = (await ws.loadConflict(args.conflictId)) ?? reject('NOT_FOUND', `no conflict ${args.conflictId}`);
   if (conflict.resolvedAt !== null) reject('INVALID_INPUT', `conflict ${args.conflictId} was already resolved (${conflict.resolution})`);
+  // Department staff resolve only their departments' conflicts; others need not load the case to keep.
+  if (context.actor.departments !== null) await requireCase(ws, context, conflict.caseId);
   const resolved: CaseConflict = { ...conflict, resolvedAt: context.now, resolvedBy: context.origin.agentId, resolution: args.resolution };
   if (args.resolution === 'keep') {
     const [version] = (await ws.allocateVersions(1)) as [number];
     await ws.put('case_conflict', [{ version, row: resolved }]);
     return [];
   }
-  const stored = await requireCase(ws, conflict.caseId);
+  const stored = await requireCase(ws, context, conflict.caseId);
   const extras = await checkLosingValue(ws, context, stored, conflict);
   const [version] = (await ws.allocateVersions(1)) as [number];
   await ws.put('case_conflict', [{ version, row: resolved }]);

@@ -4,6 +4,8 @@
 import { DeskFailure, deskError } from '../../shared/errors.js';
 import { MutationResultSchema, type Mutation, type MutationResult } from '../../shared/mutations.js';
 import { SYNC_PROTOCOL_VERSION, type PushResponse } from '../../shared/sync-protocol.js';
+import { mutationActorOf, mutationRefusal, type MutationActor } from '../auth/permissions.js';
+import { getAgent } from '../store/agents.js';
 import { lockChangeLog } from '../store/change-log.js';
 import type { Store } from '../store/store.js';
 import { APPLY_MUTATION, MutationRejected, type MutationContext } from './apply-mutation.js';
@@ -71,15 +73,24 @@ interface ChunkOutcome {
   results: Map<number, MutationResult>;
 }
 
-function contextFor(clientId: string, agentId: string, mutation: Mutation): MutationContext {
+function contextFor(clientId: string, actor: MutationActor, mutation: Mutation): MutationContext {
   return {
-    origin: { agentId, clientId, mutationId: mutation.id, at: mutation.createdAt },
+    origin: { agentId: actor.id, clientId, mutationId: mutation.id, at: mutation.createdAt },
     now: new Date().toISOString(),
+    actor,
   };
 }
 
-function applyFunction(mutation: Mutation): (ws: PushWorkspace, c: MutationContext, args: unknown) => Promise<string[]> {
-  return APPLY_MUTATION[mutation.name] as (ws: PushWorkspace, c: MutationContext, args: unknown) => Promise<string[]>;
+type ApplyFunction = (ws: PushWorkspace, c: MutationContext, args: unknown) => Promise<string[]>;
+
+/** The mutation's apply function, behind the role check: the desk is never trusted to have refused it. */
+function applyFunction(mutation: Mutation): ApplyFunction {
+  const apply = APPLY_MUTATION[mutation.name] as ApplyFunction;
+  return async (ws, context, args) => {
+    const refusal = mutationRefusal(context.actor, mutation.name);
+    if (refusal) throw new MutationRejected('FORBIDDEN', refusal);
+    return apply(ws, context, args);
+  };
 }
 
 function rejection(mutation: Mutation, error: unknown): MutationResult {
@@ -90,10 +101,10 @@ function rejection(mutation: Mutation, error: unknown): MutationResult {
 }
 
 /** Applies one mutation inside a savepoint, so a refused one leaves no partial write behind. */
-async function applyOne(tx: Store, clientId: string, agentId: string, mutation: Mutation): Promise<MutationResult> {
+async function applyOne(tx: Store, clientId: string, actor: MutationActor, mutation: Mutation): Promise<MutationResult> {
   await tx.query('SAVEPOINT frontdesk_mutation');
   try {
-    const conflictIds = await applyFunction(mutation)(directWorkspace(tx), contextFor(clientId, agentId, mutation), mutation.args);
+    const conflictIds = await applyFunction(mutation)(directWorkspace(tx), contextFor(clientId, actor, mutation), mutation.args);
     await tx.query('RELEASE SAVEPOINT frontdesk_mutation');
     return { id: mutation.id, status: 'applied', conflictIds };
   } catch (error) {
@@ -127,13 +138,13 @@ type ApplyRun = (tx: Store, mutations: readonly Mutation[]) => Promise<{
 }>;
 
 /** The usual way: reads prefetched, writes buffered and flushed per entity at the end. */
-const batchedRun = (clientId: string, agentId: string): ApplyRun => async (tx, mutations) => {
+const batchedRun = (clientId: string, actor: MutationActor): ApplyRun => async (tx, mutations) => {
   const ws = await BatchWorkspace.open(tx, mutations);
   return {
     async applyNext(mutation) {
       const writesBefore = ws.writeCount;
       try {
-        const conflictIds = await applyFunction(mutation)(ws, contextFor(clientId, agentId, mutation), mutation.args);
+        const conflictIds = await applyFunction(mutation)(ws, contextFor(clientId, actor, mutation), mutation.args);
         return { id: mutation.id, status: 'applied', conflictIds };
       } catch (error) {
         if (!(error instanceof MutationRejected)) throw error;
@@ -147,9 +158,9 @@ const batchedRun = (clientId: string, agentId: string): ApplyRun => async (tx, m
 };
 
 /** The careful way, when the database refused a batch's data: one savepoint per mutation. */
-const savepointRun = (clientId: string, agentId: string): ApplyRun => async (tx) => {
+const savepointRun = (clientId: string, actor: MutationActor): ApplyRun => async (tx) => {
   await lockChangeLog(tx);
-  return { applyNext: (mutation) => applyOne(tx, clientId, agentId, mutation), finish: async () => {} };
+  return { applyNext: (mutation) => applyOne(tx, clientId, actor, mutation), finish: async () => {} };
 };
 
 /**
@@ -195,12 +206,12 @@ async function processChunk(store: Store, clientId: string, chunk: readonly Muta
 }
 
 /** Batched first; if the database refuses the batch's data, the chunk is redone one savepoint at a time. */
-async function processChunkSafely(store: Store, clientId: string, agentId: string, chunk: readonly Mutation[]): Promise<ChunkOutcome> {
+async function processChunkSafely(store: Store, clientId: string, actor: MutationActor, chunk: readonly Mutation[]): Promise<ChunkOutcome> {
   try {
-    return await processChunk(store, clientId, chunk, batchedRun(clientId, agentId));
+    return await processChunk(store, clientId, chunk, batchedRun(clientId, actor));
   } catch (error) {
     if (!isDataError(error)) throw error;
-    return processChunk(store, clientId, chunk, savepointRun(clientId, agentId));
+    return processChunk(store, clientId, chunk, savepointRun(clientId, actor));
   }
 }
 
@@ -219,11 +230,15 @@ export async function pushMutations(
   for (const mutation of push.mutations) if (!byId.has(mutation.id)) byId.set(mutation.id, mutation);
   const ordered = [...byId.values()].sort((a, b) => a.id - b.id);
 
+  // The role as the store has it now: what the desk allowed offline decides nothing.
+  const agent = await getAgent(store, agentId);
+  if (!agent) throw new DeskFailure('UNAUTHORIZED', `agent ${agentId} no longer exists`);
+  const actor = mutationActorOf(agent);
   const lastAtStart = await registerClient(store, push.clientId, agentId);
   const results = await storedResults(store, push.clientId, ordered.filter((m) => m.id <= lastAtStart).map((m) => m.id));
   const pending = ordered.filter((m) => !results.has(m.id));
   for (let start = 0; start < pending.length; start += MUTATIONS_PER_TRANSACTION) {
-    const outcome = await processChunkSafely(store, push.clientId, agentId, pending.slice(start, start + MUTATIONS_PER_TRANSACTION));
+    const outcome = await processChunkSafely(store, push.clientId, actor, pending.slice(start, start + MUTATIONS_PER_TRANSACTION));
     for (const [id, result] of outcome.results) results.set(id, result);
     // Poked per commit (the hub debounces), so hosts hear of what committed even if the push stops later.
     if (outcome.applied > 0) notifier.changed();

@@ -63,7 +63,11 @@ describe.each(storeTargets())('wallboard on $kind', (target) => {
 
   it('keeps wallboard preferences per agent', async () => {
     const lead = await signIn(test.url, 'demo-lead');
-    const other = await signIn(test.url, 'demo-calltaker');
+    // Preferences are part of the wallboard ("wallboard.view"): the other agent is an admin, and a call-taker is refused.
+    await test.server.store.query(
+      "INSERT INTO agents (id, display_name, role, skills, state, state_since) VALUES ('wallboard-admin', 'Wallboard Admin', 'admin', '{}', 'offline', now())",
+    );
+    const other = await signIn(test.url, 'wallboard-admin');
     const url = `${test.url}${LIVE_PREFERENCES_PATH}`;
     const get = async (token: string) => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json();
     const put = (token: string, body: unknown) =>
@@ -80,5 +84,6 @@ describe.each(storeTargets())('wallboard on $kind', (target) => {
 
     expect((await put(lead, { bigScreenCards: ['not-a-card'] })).status).toBe(400);
     expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${await signIn(test.url, 'demo-calltaker')}` } })).status).toBe(403);
   });
 });
