@@ -4,7 +4,7 @@
 // Call controls live in call/call-controls.ts; this wires them to the softphone and the page.
 import type { CallControlState } from '../../shared/call-control.js';
 import type { DeskClient, ScreenPop, SessionInfo } from '../../shared/desk-api.js';
-import { AWAY_REASONS } from '../../shared/domain/agent.js';
+import { AWAY_REASONS, type AgentRole } from '../../shared/domain/agent.js';
 import type { IncomingCall } from '../../shared/domain/call.js';
 import { toDeskError, type DeskError } from '../../shared/errors.js';
 import { CallControls } from '../call/call-controls.js';
@@ -58,6 +58,11 @@ export type DeskControllerOptions = {
   /** Whether the agent can see the desk now; notifications are for when they cannot. */
   isPageVisible?: () => boolean;
 };
+
+/** Every role but department staff takes calls (the server's `calls.take` permission agrees). */
+export function takesCalls(role: AgentRole): boolean {
+  return role !== 'department_staff';
+}
 
 export class DeskController {
   /** Case intake, the case detail, case search and the outbox. */
@@ -133,6 +138,8 @@ export class DeskController {
     void this.cases.loadServiceTypes();
     void this.triage.loadLibrary();
 
+    // Department staff work cases, not calls: no phone, no agent state on the call floor.
+    if (!takesCalls(session.agent.role)) return;
     await this.calls.setAgentState('available');
     if (this.stopped) return;
     this.calls.ringtone.prepare();
@@ -288,7 +295,7 @@ export class DeskController {
   private onIncoming(call: IncomingCall): void {
     this.incomingAt.set(call.callSid, this.now());
     this.options.milestone('call-incoming', { callSid: call.callSid, is911Transfer: call.is911Transfer, queue: call.queue });
-    void this.popScreen(call);
+    this.popScreen(call);
     // A ringing call needs the call view, whatever the agent was looking at.
     this.state.deskViewChosen('calls');
     this.calls.callRinging(call);

@@ -76,7 +76,8 @@ async function startedDesk() {
   const controller = new DeskController({ desk, store, milestone: createMilestoneRecorder(target), createSoftphone });
   await controller.start();
   const milestones = () => target.__frontdesk?.events.map((event) => event.name) ?? [];
-  return { desk, calls, emit, store, softphone, controller, milestones };
+  const milestoneDetail = (name: string) => target.__frontdesk?.events.filter((event) => event.name === name).at(-1)?.detail;
+  return { desk, calls, emit, store, softphone, controller, milestones, milestoneDetail };
 }
 
 describe('DeskController', () => {
@@ -111,7 +112,7 @@ describe('DeskController', () => {
   });
 
   it('starts the lookup when the server says the call rings here, and pops it in the ring\'s own render', async () => {
-    const { desk, emit, softphone, store, controller, milestones } = await startedDesk();
+    const { desk, emit, softphone, store, controller, milestoneDetail } = await startedDesk();
     emit('callChanged', ringingHere);
     expect(desk.lookupCaller).toHaveBeenCalledTimes(1);
     expect(desk.lookupCaller).toHaveBeenCalledWith({ phone: ringingHere.from });
@@ -125,8 +126,7 @@ describe('DeskController', () => {
     expect(store.getState().screenPop).toEqual({ status: 'ready', callSid: incomingCall.callSid, pop: screenPop });
     expect(seen.at(-1)).toBe('ready');
     controller.screenPopPainted(incomingCall.callSid, 1);
-    const target = milestones();
-    expect(target).toContain('screen-pop-rendered');
+    expect(milestoneDetail('screen-pop-rendered')).toMatchObject({ callSid: incomingCall.callSid, earlyLookup: true });
   });
 
   it('still uses an early lookup that has not answered when the phone rings', async () => {
@@ -142,7 +142,7 @@ describe('DeskController', () => {
   });
 
   it('looks up afresh when the early lookup failed, was for another number, or was never made', async () => {
-    const { desk, emit, softphone, store, controller } = await startedDesk();
+    const { desk, emit, softphone, store, controller, milestoneDetail } = await startedDesk();
     emit('callChanged', { ...ringingHere, agentId: 'someone-else' });
     emit('callChanged', { ...ringingHere, phase: 'answered' });
     expect(desk.lookupCaller).not.toHaveBeenCalled();
@@ -153,6 +153,8 @@ describe('DeskController', () => {
     softphone.ring(incomingCall);
     expect(desk.lookupCaller).toHaveBeenCalledTimes(2);
     await vi.waitFor(() => expect(store.getState().screenPop.status).toBe('ready'));
+    controller.screenPopPainted(incomingCall.callSid, 1);
+    expect(milestoneDetail('screen-pop-rendered')).toMatchObject({ earlyLookup: false });
     controller.hangUp();
     controller.decline();
     await vi.waitFor(() => expect(store.getState().callState).toBe('idle'));
@@ -162,6 +164,23 @@ describe('DeskController', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     softphone.ring(second);
     expect(vi.mocked(desk.lookupCaller).mock.calls.map(([params]) => params.phone)).toEqual([incomingCall.from, incomingCall.from, '+12155550199', second.from]);
+  });
+
+  it('readies the ringtone before the phone registers, so the first ring does not pay for it', async () => {
+    const { desk } = inProcessDesk();
+    const played: string[] = [];
+    const softphone = new ScriptedSoftphone();
+    const controller = new DeskController({
+      desk,
+      store: createDeskStore(),
+      milestone: createMilestoneRecorder({}),
+      createSoftphone: async () => (played.push('softphone'), softphone),
+      tonePlayer: { prepare: () => played.push('prepare'), start: () => played.push('start'), stop: () => undefined },
+    });
+    await controller.start();
+    softphone.ring(incomingCall);
+    expect(played).toEqual(['prepare', 'softphone', 'start']);
+    controller.stop();
   });
 
   it('accepts, hangs up, and opens wrap-up without touching the agent state', async () => {
@@ -205,6 +224,18 @@ describe('DeskController', () => {
     store.getState().toastDismissed();
     emit('mutationResults', [{ id: 4, status: 'rejected', error: { code: 'NOT_FOUND', message: 'no such case' } }]);
     expect(store.getState().toast).toBeNull();
+  });
+
+  it('starts no phone and sets no call-floor state for department staff', async () => {
+    const { desk } = inProcessDesk();
+    desk.getSession = vi.fn(async () => ({ ...session, agent: { ...session.agent, role: 'department_staff' as const } }));
+    const store = createDeskStore();
+    const createSoftphone = vi.fn();
+    const controller = new DeskController({ desk, store, milestone: createMilestoneRecorder({}), createSoftphone });
+    await controller.start();
+    expect(store.getState().session?.agent.role).toBe('department_staff');
+    expect(desk.setAgentState).not.toHaveBeenCalled();
+    expect(createSoftphone).not.toHaveBeenCalled();
   });
 
   it('shows a boot error when the session cannot be read', async () => {
