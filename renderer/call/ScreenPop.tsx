@@ -1,6 +1,7 @@
 // The screen pop: every caller the local cache knows under the ringing number, or a "New caller"
-// card. After it is painted the controller records `screen-pop-rendered`.
-import { useEffect } from 'react';
+// card. Once the browser has painted it the controller records `screen-pop-rendered`.
+import { useLayoutEffect } from 'react';
+import { afterNextPaint } from '../app/after-paint.js';
 import { formatPhoneForDisplay } from '../../shared/phone.js';
 import { useDeskController } from '../app/controller-context.js';
 import { useDesk } from '../stores/desk-store.js';
@@ -12,12 +13,11 @@ export function ScreenPop() {
   const view = useDesk((state) => state.screenPop);
   const call = useDesk((state) => state.currentCall);
 
-  useEffect(() => {
+  // A layout effect runs right at the commit, so the wait for the paint starts with no delay.
+  useLayoutEffect(() => {
     if (view.status !== 'ready' && view.status !== 'failed') return undefined;
     const matches = view.status === 'ready' ? view.pop.matches.length : 0;
-    // Effects run after React commits; the next animation frame comes after the browser paints it.
-    const frame = requestAnimationFrame(() => controller.screenPopPainted(view.callSid, matches));
-    return () => cancelAnimationFrame(frame);
+    return afterNextPaint(() => controller.screenPopPainted(view.callSid, matches));
   }, [view, controller]);
 
   if (view.status === 'none' || !call) return null;

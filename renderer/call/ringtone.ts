@@ -6,6 +6,8 @@
 export interface TonePlayer {
   start(): void;
   stop(): void;
+  /** Gets the sound ready while nothing rings, so the first ring costs the page nothing more. */
+  prepare?(): void;
 }
 
 export type RingtoneState = 'quiet' | 'ringing' | 'silenced';
@@ -21,6 +23,11 @@ export class Ringtone {
 
   get state(): RingtoneState {
     return this.current;
+  }
+
+  /** Readies the sound before any call, so ringing costs the first call's pop nothing. */
+  prepare(): void {
+    this.player.prepare?.();
   }
 
   /** A call rings. A call the agent already silenced stays silent. */
@@ -75,6 +82,17 @@ export function createWebAudioTonePlayer(createContext: () => AudioContext = () 
   };
 
   return {
+    // Chromium holds the main thread for a quarter of a second making the first AudioContext:
+    // made at ring time, that delayed the banner and the screen pop of the first call.
+    prepare() {
+      try {
+        context ??= createContext();
+        // Quiet until a call rings (an idle running context keeps an audio thread busy).
+        if (timer === null) void context.suspend().catch(() => undefined);
+      } catch {
+        context = null;
+      }
+    },
     start() {
       if (timer) return;
       try {
