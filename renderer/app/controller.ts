@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '../lib/log.js';
 import type { Softphone } from '../softphone/softphone.js';
 import { TriageDesk } from '../triage/triage-desk.js';
 import { deskSupervisorActions, deskWallboardPreferences, deskWallboardSource } from '../queue/desk-wallboard.js';
-import type { SupervisorActions } from '../queue/supervisor-client.js';
+import type { SupervisorActions } from '../queue/supervisor-actions.js';
 import type { WallboardSource } from '../queue/wallboard-connection.js';
 import type { WallboardPreferenceStore } from '../queue/WallboardView.js';
 import type { WallboardAlert } from '../../shared/live-protocol.js';

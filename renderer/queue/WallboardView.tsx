@@ -11,7 +11,7 @@ import { useNow } from '../app/use-now.js';
 import { INITIAL_FEED_STATE, type WallboardFeedState } from './wallboard-feed.js';
 import { WallboardConnection, type WallboardSource } from './wallboard-connection.js';
 import { AgentControls, LiveCallControls, WaitingCallControls } from './SupervisorControls.js';
-import type { SupervisorActions } from './supervisor-client.js';
+import type { SupervisorActions } from './supervisor-actions.js';
 import { buildSupervisorView, INITIAL_PANEL_STATE, SupervisorController, type SupervisorView } from './supervisor-view.js';
 import {
   buildWallboard, CARD_TITLES, toggleBigScreenCard, visibleCards,

@@ -3,7 +3,7 @@
 // are DeskApi methods the host forwards to the server. The renderer never talks to the server.
 import type { DeskClient } from '../../shared/desk-api.js';
 import { LiveClientMessageSchema } from '../../shared/live-protocol.js';
-import type { SupervisorActions } from './supervisor-client.js';
+import type { SupervisorActions } from './supervisor-actions.js';
 import type { WallboardSource } from './wallboard-connection.js';
 import type { WallboardPreferenceStore } from './WallboardView.js';
 

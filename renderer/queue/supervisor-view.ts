@@ -8,7 +8,7 @@ import type { WallboardBoard } from '../../shared/live-protocol.js';
 import { isWaiting } from '../../shared/queue/alerts.js';
 import { MONITOR_MODES, type CallPriority, type MonitorMode } from '../../shared/supervisor-api.js';
 import { AWAY_REASON_LABELS } from '../call/call-controls-view.js';
-import type { SupervisorActions } from './supervisor-client.js';
+import type { SupervisorActions } from './supervisor-actions.js';
 
 /** Skills the editor always offers; an agent's other skills (a configured queue) are shown too. */
 export const KNOWN_SKILLS = ['general', 'triage'] as const;

@@ -93,21 +93,3 @@ export class WallboardConnection {
     this.options.onChange(state);
   }
 }
-
-/** A source over a browser WebSocket to the server's `/live/wallboard?token=…`. */
-export function webSocketWallboardSource(url: () => string): WallboardSource {
-  return {
-    open(handlers) {
-      const socket = new WebSocket(url());
-      socket.onmessage = (event) => handlers.message(String(event.data));
-      socket.onclose = () => handlers.closed();
-      socket.onerror = () => socket.close();
-      return {
-        send: (text) => {
-          if (socket.readyState === WebSocket.OPEN) socket.send(text);
-        },
-        close: () => socket.close(),
-      };
-    },
-  };
-}

@@ -3,10 +3,8 @@
 // skills (the next offer follows them, the wallboard shows them), reprioritizing and assigning a
 // waiting call, the role check on every route, and the audit record of each action.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { httpSupervisorActions } from '../../../renderer/queue/supervisor-client.js';
 import { SIMULATED_TWILIO } from '../../../server/config.js';
 import { AgentSchema } from '../../../shared/domain/agent.js';
-import { DeskFailure } from '../../../shared/errors.js';
 import { eventually, signIn, storeTargets } from './helpers.js';
 import { LeadSocket } from './live-helpers.js';
 import { LiveSocket, newCallSid, startTelephonyServer, type TelephonyTestServer } from './telephony-helpers.js';
@@ -276,25 +274,6 @@ describe.each(storeTargets())('supervisor actions on $kind', (target) => {
     expect((await audit()).map((entry) => entry.action)).toEqual([
       'supervisor.monitor', 'supervisor.monitor', 'supervisor.coach', 'supervisor.barge', 'supervisor.monitor_end', 'supervisor.monitor',
     ]);
-  });
-
-  it("the wallboard's HTTP client reaches every route and carries refusals with their codes", async () => {
-    const asLead = httpSupervisorActions({ serverUrl: base, accessToken: () => tokens.get('demo-lead') as string });
-    const asCallTaker = httpSupervisorActions({ serverUrl: base, accessToken: () => tokens.get('demo-calltaker') as string });
-    expect(await asLead.setAgentState('general-only', 'away', 'training')).toMatchObject({ state: 'away', stateReason: 'training (set by Alex Kim)' });
-    expect((await asLead.setAgentSkills('general-only', ['general', 'triage'])).skills).toEqual(['general', 'triage']);
-    const sid = newCallSid();
-    await inbound(sid);
-    const { id: callId } = await callRow(sid);
-    expect(await asLead.setCallPriority(callId, 'high')).toEqual({ callId, priority: 'high' });
-    await expect(asLead.assignCall(callId, 'general-only')).rejects.toMatchObject({ code: 'AGENT_UNAVAILABLE' });
-    await expect(asLead.monitorCall(callId, 'listen')).rejects.toMatchObject({ code: 'STATE_CONFLICT' });
-    await expect(asLead.leaveCall(callId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const refused = await asCallTaker.setAgentState('general-only', 'available', null).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(DeskFailure);
-    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: 'only team leads and admins can do this' });
-    await expect(asCallTaker.monitorCall(callId, 'barge')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await audit()).map((entry) => entry.action)).toEqual(['supervisor.state_change', 'supervisor.skills_change', 'supervisor.reprioritize']);
   });
 
   it('assigns a waiting call to the chosen agent, and refuses an agent who cannot take it', async () => {

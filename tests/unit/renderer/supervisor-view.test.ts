@@ -8,7 +8,7 @@ import type { Agent } from '../../../shared/domain/agent.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import type { WallboardBoard, WallboardCall } from '../../../shared/live-protocol.js';
 import { AgentControls, LiveCallControls, WaitingCallControls } from '../../../renderer/queue/SupervisorControls.js';
-import type { SupervisorActions } from '../../../renderer/queue/supervisor-client.js';
+import type { SupervisorActions } from '../../../renderer/queue/supervisor-actions.js';
 import { buildSupervisorView, INITIAL_PANEL_STATE, SupervisorController } from '../../../renderer/queue/supervisor-view.js';
 
 const NOW = Date.parse('2026-12-01T15:00:00.000Z');
