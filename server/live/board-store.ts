@@ -1,20 +1,10 @@
 // Reads the wallboard's board from the database: every agent, the calls not yet over, and the
 // calls that arrived today. Used at start-up and whenever an instance may have missed events.
 import type { CallPhase, Transfer } from '../../shared/call-control.js';
-import type { Agent } from '../../shared/domain/agent.js';
 import type { WallboardBoard, WallboardCall } from '../../shared/live-protocol.js';
 import { compareAgents, compareCalls } from '../../shared/queue/board.js';
+import { listAgents } from '../store/agents.js';
 import { requireIso, toIso, type Store } from '../store/store.js';
-
-interface AgentRow {
-  id: string;
-  display_name: string;
-  role: Agent['role'];
-  skills: string[];
-  state: Agent['state'];
-  state_since: Date | string;
-  state_reason: string | null;
-}
 
 interface CallRow {
   id: string;
@@ -66,9 +56,7 @@ export function wallboardCallFromRow(row: CallRow): WallboardCall {
 }
 
 export async function loadBoard(store: Store, dayStart: Date): Promise<WallboardBoard> {
-  const agents = await store.query<AgentRow>(
-    'SELECT id, display_name, role, skills, state, state_since, state_reason FROM agents ORDER BY id',
-  );
+  const agents = await listAgents(store);
   const calls = await store.query<CallRow>(
     `SELECT id, queue, is_911_transfer, status, agent_id, on_hold, abandoned, received_at, answered_at, ended_at,
             wrapped_up_at, talk_seconds, hold_seconds, wrap_up_seconds, disposition, transfer
@@ -80,15 +68,7 @@ export async function loadBoard(store: Store, dayStart: Date): Promise<Wallboard
   return {
     dayStart: dayStart.toISOString(),
     // Sorted here as the board sorts them, so a snapshot and a rebuilt board compare equal.
-    agents: agents.map((row) => ({
-      id: row.id,
-      displayName: row.display_name,
-      role: row.role,
-      skills: row.skills,
-      state: row.state,
-      stateSince: requireIso(row.state_since),
-      stateReason: row.state_reason,
-    })).sort(compareAgents),
+    agents: agents.sort(compareAgents),
     calls: calls.map(wallboardCallFromRow).sort(compareCalls),
   };
 }

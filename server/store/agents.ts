@@ -45,6 +45,12 @@ export async function ensureDemoAgents(store: Store): Promise<void> {
   );
 }
 
+/** Every agent, by id. */
+export async function listAgents(store: Store): Promise<Agent[]> {
+  const rows = await store.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents ORDER BY id`);
+  return rows.map(agentFromRow);
+}
+
 export async function getAgent(store: Store, id: string): Promise<Agent | null> {
   const [row] = await store.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id = $1`, [id]);
   return row ? agentFromRow(row) : null;

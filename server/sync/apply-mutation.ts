@@ -7,7 +7,7 @@ import {
 import type { CaseConflict } from '../../shared/domain/case-history.js';
 import { DeskFailure, type ErrorCode } from '../../shared/errors.js';
 import type { MutationArgsOf, MutationName } from '../../shared/mutations.js';
-import { protocolKey, type TriageRecordRow } from '../../shared/triage/published.js';
+import { protocolKey, triageRecordRow } from '../../shared/triage/published.js';
 import { caseRefusal, type MutationActor } from '../auth/permissions.js';
 import type { StoredCase } from './case-rows.js';
 import type { PushWorkspace } from './workspace.js';
@@ -267,20 +267,7 @@ const recordTriage: Apply<'recordTriage'> = async (ws, context, args) => {
   if (facts.recordExists) reject('INVALID_INPUT', `a triage record with id ${args.id} already exists`);
   if (facts.unknownProtocols.length > 0) reject('INVALID_INPUT', `unknown protocol versions: ${facts.unknownProtocols.join(', ')}`);
   const [version] = (await ws.allocateVersions(1)) as [number];
-  const row: TriageRecordRow = {
-    id: args.id,
-    caseId: args.caseId,
-    callId: args.callId,
-    callTakerId: record.callTakerId,
-    outcomeKind: record.outcome?.node.kind ?? null,
-    determinant: record.outcome?.determinant ?? null,
-    escalated: record.outcome?.escalated ?? false,
-    startedAt: record.startedAt,
-    elapsedMs: record.elapsedMs,
-    record,
-    createdAt: context.now,
-  };
-  await ws.put('triage_record', [{ version, row }]);
+  await ws.put('triage_record', [{ version, row: triageRecordRow(args, context.now) }]);
   return [];
 };
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AgentIdSchema } from '../domain/agent.js';
 import { IsoTimeSchema, UuidSchema } from '../domain/ids.js';
 import { DeterminantSchema, ProtocolIdSchema, TriageProtocolSchema, type TriageProtocol } from './protocol.js';
-import { TriageRecordSchema } from './record.js';
+import { TriageRecordSchema, type TriageRecord } from './record.js';
 
 /** "noise@3": one row per published version. */
 export function protocolKey(id: string, version: number): string {
@@ -51,3 +51,24 @@ export const TriageRecordRowSchema = z.object({
   createdAt: IsoTimeSchema,
 });
 export type TriageRecordRow = z.infer<typeof TriageRecordRowSchema>;
+
+/** The synced row of a recorded run: the record, and the columns reports and the case view read. */
+export function triageRecordRow(
+  run: { id: string; caseId: string | null; callId: string | null; record: TriageRecord },
+  createdAt: string,
+): TriageRecordRow {
+  const { record } = run;
+  return {
+    id: run.id,
+    caseId: run.caseId,
+    callId: run.callId,
+    callTakerId: record.callTakerId,
+    outcomeKind: record.outcome?.node.kind ?? null,
+    determinant: record.outcome?.determinant ?? null,
+    escalated: record.outcome?.escalated ?? false,
+    startedAt: record.startedAt,
+    elapsedMs: record.elapsedMs,
+    record,
+    createdAt,
+  };
+}

@@ -1,5 +1,6 @@
 // recordTriage: a finished triage run, held locally at once (the case view shows it offline) and
 // synced for the audit; the server keeps it unchanged for good.
+import { triageRecordRow } from '../../../shared/triage/published.js';
 import type { LocalMutation } from './types.js';
 import { caseLabel } from './types.js';
 
@@ -13,19 +14,6 @@ export const recordTriage: LocalMutation<'recordTriage'> = {
   apply(context, { args, createdAt }) {
     if (context.rows.get('triage_record', args.id)) return;
     context.touch('triage_record', args.id);
-    const { record } = args;
-    context.rows.put('triage_record', {
-      id: args.id,
-      caseId: args.caseId,
-      callId: args.callId,
-      callTakerId: record.callTakerId,
-      outcomeKind: record.outcome?.node.kind ?? null,
-      determinant: record.outcome?.determinant ?? null,
-      escalated: record.outcome?.escalated ?? false,
-      startedAt: record.startedAt,
-      elapsedMs: record.elapsedMs,
-      record,
-      createdAt,
-    });
+    context.rows.put('triage_record', triageRecordRow(args, createdAt));
   },
 };
