@@ -1,12 +1,12 @@
 // The live bus across server instances, over PostgreSQL LISTEN/NOTIFY. An event is stored in
 // live_events (one global sequence) and NOTIFY carries only its sequence number: a call's full
 // state can outgrow NOTIFY's 8000-byte payload, and the table lets a burst of notifications be
-// read in one query, in order. A dedicated connection listens; when it drops it reconnects with
-// backoff and tells subscribers to resync, since events published meanwhile were not delivered.
-import pg from 'pg';
+// read in one query, in order. A dedicated connection listens (PgListener); after it reconnects,
+// subscribers are told to resync, since events published meanwhile were not delivered.
 import { z } from 'zod';
 import { CallControlStateSchema } from '../../shared/call-control.js';
 import { AgentSchema } from '../../shared/domain/agent.js';
+import { PgListener } from '../store/pg-listener.js';
 import type { Store } from '../store/store.js';
 import type { LiveBus, LiveEvent } from './live-bus.js';
 import type { LiveFeed, LiveFeedListener } from './live-feed.js';
@@ -37,13 +37,11 @@ export class PgLiveBus implements LiveBus, LiveFeed {
   private readonly channel: string;
   private readonly listeners = new Set<(event: LiveEvent) => void>();
   private readonly feedListeners = new Set<LiveFeedListener>();
-  private listener: pg.Client | null = null;
+  private listener: PgListener | null = null;
   /** The sequence of the last event handed to subscribers. */
   private delivered = 0;
   private fetching: Promise<void> | null = null;
   private fetchAgain = false;
-  private reconnectAttempt = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -56,8 +54,27 @@ export class PgLiveBus implements LiveBus, LiveFeed {
   /** Connects the listener before returning, so nothing published afterwards is missed. */
   static async start(options: PgLiveBusOptions): Promise<PgLiveBus> {
     const bus = new PgLiveBus(options);
+    let head = 0;
     try {
-      await bus.listen(false);
+      bus.listener = await PgListener.start({
+        connectionString: options.connectionString,
+        channel: bus.channel,
+        applicationName: 'frontdesk311-live',
+        // Listening now: anything committed from here on is notified. What came before is either
+        // already delivered or, after a loss, known only to the database.
+        prepare: async () => {
+          head = await bus.headSeq();
+        },
+        ready: (afterLoss) => {
+          if (bus.delivered < head) bus.delivered = head;
+          if (afterLoss) for (const listener of [...bus.feedListeners]) bus.guard(() => listener.resync());
+          bus.scheduleFetch();
+        },
+        notification: () => bus.scheduleFetch(),
+        ...(options.minReconnectMs === undefined ? {} : { minReconnectMs: options.minReconnectMs }),
+        ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
+        ...(options.onError ? { onError: options.onError } : {}),
+      });
     } catch (error) {
       await bus.close();
       throw error;
@@ -94,66 +111,7 @@ export class PgLiveBus implements LiveBus, LiveFeed {
 
   /** The listening connection's backend pid (tests cut it to prove the reconnect). */
   get listenerPid(): number | null {
-    return (this.listener as (pg.Client & { processID?: number }) | null)?.processID ?? null;
-  }
-
-  private async listen(afterLoss: boolean): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'frontdesk311-live' });
-    // Until the head is known, a notification would fetch from an old position; one fetch follows below.
-    client.on('notification', () => {
-      if (this.listener === client) this.scheduleFetch();
-    });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, null));
-    let head: number;
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
-      // Listening now: anything committed from here on is notified. What came before is either
-      // already delivered or, after a loss, known only to the database.
-      head = await this.headSeq();
-    } catch (error) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    if (this.closed) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listener = client;
-    if (this.delivered < head) this.delivered = head;
-    this.reconnectAttempt = 0;
-    if (afterLoss) for (const listener of [...this.feedListeners]) this.guard(() => listener.resync());
-    this.scheduleFetch();
-  }
-
-  private lost(client: pg.Client, error: unknown): void {
-    if (error) this.options.onError?.(error);
-    if (this.closed || this.listener !== client) return;
-    this.listener = null;
-    client.removeAllListeners('end');
-    client.on('error', () => undefined);
-    void client.end().catch(() => undefined);
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return;
-    const min = this.options.minReconnectMs ?? 100;
-    const max = this.options.maxReconnectMs ?? 10_000;
-    const ceiling = Math.min(max, min * 2 ** this.reconnectAttempt);
-    this.reconnectAttempt++;
-    // Jitter, so instances that lost the database together do not return in lockstep.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.listen(true).catch((error: unknown) => {
-        this.options.onError?.(error);
-        this.scheduleReconnect();
-      });
-    }, delay);
+    return this.listener?.pid ?? null;
   }
 
   private scheduleFetch(): void {
@@ -221,13 +179,7 @@ export class PgLiveBus implements LiveBus, LiveFeed {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.pruneTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const client = this.listener;
-    this.listener = null;
-    if (client) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-    }
+    await this.listener?.close();
     await this.fetching;
     this.listeners.clear();
     this.feedListeners.clear();

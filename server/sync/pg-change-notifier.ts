@@ -2,8 +2,8 @@
 // one instance pokes the desk hosts connected to every instance. NOTIFY carries only the new head
 // version; the change log itself is the durable record, so a lost notification costs only speed
 // (hosts poll, and listeners are called once after a reconnect in case one was missed).
-import pg from 'pg';
 import { z } from 'zod';
+import { PgListener } from '../store/pg-listener.js';
 import type { Store } from '../store/store.js';
 import type { ChangeNotifier } from './change-notifier.js';
 
@@ -25,13 +25,11 @@ export interface PgChangeNotifierOptions {
 export class PgChangeNotifier implements ChangeNotifier {
   readonly channel: string;
   private readonly listeners = new Set<() => void>();
-  private listener: pg.Client | null = null;
+  private listener: PgListener | null = null;
   /** The highest head version listeners were called for: a notification at or below it adds nothing. */
   private announced = 0;
   private notifying: Promise<void> | null = null;
   private notifyAgain = false;
-  private reconnectAttempt = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private constructor(private readonly options: PgChangeNotifierOptions) {
@@ -41,12 +39,23 @@ export class PgChangeNotifier implements ChangeNotifier {
   /** Connects the listener before returning, so no change committed afterwards goes unheard. */
   static async start(options: PgChangeNotifierOptions): Promise<PgChangeNotifier> {
     const notifier = new PgChangeNotifier(options);
-    try {
-      await notifier.listen(false);
-    } catch (error) {
-      await notifier.close();
-      throw error;
-    }
+    notifier.listener = await PgListener.start({
+      connectionString: options.connectionString,
+      channel: notifier.channel,
+      applicationName: 'frontdesk311-changes',
+      notification: (payload) => {
+        const head = HeadPayloadSchema.safeParse(payload);
+        if (!head.success) options.onError?.(new Error(`change notification payload is not a version: ${payload ?? ''}`));
+        notifier.heard(head.success ? head.data : null);
+      },
+      // Changes committed while no connection listened were not notified here: tell the listeners once.
+      ready: (afterLoss) => {
+        if (afterLoss && !notifier.closed) notifier.callListeners();
+      },
+      ...(options.minReconnectMs === undefined ? {} : { minReconnectMs: options.minReconnectMs }),
+      ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
     return notifier;
   }
 
@@ -112,74 +121,12 @@ export class PgChangeNotifier implements ChangeNotifier {
 
   /** The listening connection's backend pid, or null while it is reconnecting. */
   get listenerPid(): number | null {
-    return (this.listener as (pg.Client & { processID?: number }) | null)?.processID ?? null;
-  }
-
-  private async listen(afterLoss: boolean): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: 'frontdesk311-changes' });
-    client.on('notification', (message) => {
-      if (this.listener !== client) return;
-      const head = HeadPayloadSchema.safeParse(message.payload);
-      if (!head.success) this.options.onError?.(new Error(`change notification payload is not a version: ${message.payload ?? ''}`));
-      this.heard(head.success ? head.data : null);
-    });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, null));
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
-    } catch (error) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    if (this.closed) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.listener = client;
-    this.reconnectAttempt = 0;
-    // Changes committed while no connection listened were not notified here: tell the listeners once.
-    if (afterLoss) this.callListeners();
-  }
-
-  private lost(client: pg.Client, error: unknown): void {
-    if (error) this.options.onError?.(error);
-    if (this.closed || this.listener !== client) return;
-    this.listener = null;
-    client.removeAllListeners('end');
-    client.on('error', () => undefined);
-    void client.end().catch(() => undefined);
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return;
-    const min = this.options.minReconnectMs ?? 100;
-    const max = this.options.maxReconnectMs ?? 10_000;
-    const ceiling = Math.min(max, min * 2 ** this.reconnectAttempt);
-    this.reconnectAttempt++;
-    // Jitter, so instances that lost the database together do not return in lockstep.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.listen(true).catch((error: unknown) => {
-        this.options.onError?.(error);
-        this.scheduleReconnect();
-      });
-    }, delay);
+    return this.listener?.pid ?? null;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const client = this.listener;
-    this.listener = null;
-    if (client) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-    }
+    await this.listener?.close();
     await this.notifying;
     this.listeners.clear();
   }
