@@ -11,7 +11,7 @@ export type ServiceRequestStatus = z.infer<typeof ServiceRequestStatusSchema>;
 export const CasePrioritySchema = z.enum(['standard', 'high', 'urgent']);
 export type CasePriority = z.infer<typeof CasePrioritySchema>;
 
-export const ServiceRequestChannelSchema = z.enum(['phone', 'web', 'app', 'email', 'walk_in', 'transfer_911']);
+export const ServiceRequestChannelSchema = z.enum(['phone', 'web', 'app', 'email', 'walk_in', 'transfer_911', 'open311']);
 
 export const ServiceRequestSchema = z.object({
   id: UuidSchema,
