@@ -14,6 +14,7 @@ import type { Agent } from '../shared/domain/agent.js';
 import { LIVE_WALLBOARD_PATH } from '../shared/live-protocol.js';
 import { PgLiveBus } from '../server/live/pg-live-bus.js';
 import { openPgStore } from '../server/store/pg-store.js';
+import { DEMO_SEED_PASSWORD } from '../server/config.js';
 import { startServerProcess } from '../tests/fixtures/processes/spawn.js';
 import { benchPostgresSchema, postgresReachable } from './postgres.js';
 import { percentile, round, writeBenchResult } from './report.js';
@@ -65,6 +66,8 @@ export async function run(): Promise<string> {
   const server = await startServerProcess({
     host: '127.0.0.1', port: 0, dataDir, logLevel: 'silent', seed: { callers: 10, cases: 10 },
     databaseUrl: postgres.url, databaseSchema: postgres.schema,
+    // The lead signs in once with a password; an authenticator is not what is measured.
+    totpRequiredRoles: [],
   });
   const pid = server.child.pid as number;
   const store = await openPgStore({ connectionString: postgres.url, schema: postgres.schema, maxConnections: 4 });
@@ -82,7 +85,7 @@ export async function run(): Promise<string> {
     for (const member of roster) await bus.publish({ kind: 'agent', agent: member });
 
     const signIn = await fetch(`${server.ready.url}/auth/sign-in`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: 'demo-lead' }),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: 'demo-lead', password: DEMO_SEED_PASSWORD }),
     });
     const { accessToken } = (await signIn.json()) as { accessToken: string };
 

@@ -4,7 +4,11 @@
 // `npm run call -- --scenario` runs it; queue tests and benchmarks import runScenario.
 import WebSocket from 'ws';
 import { SimAgentsResponseSchema, SimCallResponseSchema } from '../shared/server-api.js';
+import { DEMO_SEED_PASSWORD } from '../server/config.js';
 import { SIM_VOICE_PATH, SimServerMessageSchema, type SimServerMessage } from '../shared/softphone-protocol.js';
+
+/** Simulated agents get the server's seed password (server/routes/sim.ts). */
+const SEED_PASSWORD = process.env.FRONTDESK_SEED_PASSWORD || DEMO_SEED_PASSWORD;
 
 export interface Range {
   min: number;
@@ -130,7 +134,7 @@ class SimulatedAgent {
 
   async start(): Promise<void> {
     const { server } = this.options;
-    this.token = (await json<{ accessToken: string }>(await request(server, '/auth/sign-in', { body: { agentId: this.agentId } }), `signing in ${this.agentId}`)).accessToken;
+    this.token = (await json<{ accessToken: string }>(await request(server, '/auth/sign-in', { body: { agentId: this.agentId, password: SEED_PASSWORD } }), `signing in ${this.agentId}`)).accessToken;
     const voice = await json<{ token: string }>(await request(server, '/twilio/token', { token: this.token }), `voice token for ${this.agentId}`);
     const socket = new WebSocket(`${server.replace(/^http/, 'ws')}${SIM_VOICE_PATH}`);
     this.socket = socket;

@@ -10,14 +10,17 @@ import type { z } from 'zod';
 import type { HealthSchema } from '../shared/server-api.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { auditSignInAttempts } from './audit/sign-in.js';
+import { Identity } from './auth/identity.js';
+import { hashPassword } from './auth/passwords.js';
 import { declarePublic, RouteAccessControl, type DeclaredRoute } from './auth/route-access.js';
 import type { ServerConfig } from './config.js';
 import type { ServerContext } from './http/context.js';
 import { installErrorHandlers } from './http/errors.js';
-import { fastifyOptions, installSecurity } from './http/security.js';
+import { fastifyOptions, installSecurity, type LogDestination } from './http/security.js';
 import { startLiveServices } from './live/live-services.js';
-import { registerAgentRoutes, registerSignInRoute, requireSignedInAgent } from './routes/auth.js';
+import { registerAgentRoutes, registerSessionRoutes, registerSignInRoutes, requireSignedInAgent } from './routes/auth.js';
 import { registerCallRoutes } from './routes/calls.js';
+import { registerOpen311Routes } from './routes/open311.js';
 import { registerWallboardPreferenceRoutes, registerWallboardRoute } from './routes/live.js';
 import { registerSimulatorRoutes } from './routes/sim.js';
 import { registerSupervisorRoutes, registerSupervisorWebhooks } from './routes/supervisor.js';
@@ -27,7 +30,7 @@ import { registerTwilioWebhooks, registerVoiceTokenRoute } from './routes/twilio
 import { migrate } from './store/migrate.js';
 import { openPgStore } from './store/pg-store.js';
 import { openPgliteStore } from './store/pglite-store.js';
-import { seedDemoData, seedReferenceData } from './store/seed.js';
+import { agentsWithoutPassword, seedDemoAgentPasswords, seedDemoData, seedReferenceData } from './store/seed.js';
 import type { Store } from './store/store.js';
 import type { LiveBus } from './live/live-bus.js';
 import { InProcessChangeNotifier, type ChangeNotifier } from './sync/change-notifier.js';
@@ -58,12 +61,20 @@ async function openStore(config: ServerConfig): Promise<Store> {
   return openPgliteStore(path.join(config.dataDir, 'server-db'));
 }
 
+/** The seed password hashed once (Argon2id is slow on purpose), for every seeded and simulated agent. */
+function seedPasswordHasher(config: ServerConfig): () => Promise<string | null> {
+  let hashed: Promise<string | null> | null = null;
+  return () => (hashed ??= config.seedPassword === null ? Promise.resolve(null) : hashPassword(config.seedPassword));
+}
+
 /** Migrates and seeds; closes the store again if that fails, so no handle is left open. */
-async function prepareStore(config: ServerConfig): Promise<Store> {
+async function prepareStore(config: ServerConfig, seedPasswordHash: () => Promise<string | null>): Promise<Store> {
   const store = await openStore(config);
   try {
     await migrate(store);
     await seedReferenceData(store);
+    const passwordHash = await seedPasswordHash();
+    if (passwordHash) await seedDemoAgentPasswords(store, passwordHash);
     if (config.seed) await seedDemoData(store, { seed: config.seedRandom, ...config.seed });
     return store;
   } catch (error) {
@@ -78,7 +89,8 @@ function urlFor(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-async function configureApp(app: FastifyInstance, context: ServerContext): Promise<RouteAccessControl> {
+async function configureApp(app: FastifyInstance, context: ServerContext, seedPasswordHash: () => Promise<string | null>): Promise<RouteAccessControl> {
+  const identity = new Identity(context.store, context.config);
   app.decorateRequest('agentId', null);
   installErrorHandlers(app);
   await installSecurity(app, context.config);
@@ -93,22 +105,24 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
     version: context.version,
   }));
   auditSignInAttempts(app, context);
-  registerSignInRoute(app, context);
+  registerSignInRoutes(app, identity);
   registerTwilioWebhooks(app, context);
   registerSupervisorWebhooks(app, context);
   registerPokeRoute(app, context);
   registerWallboardRoute(app, context);
+  await registerOpen311Routes(app, context);
   const simulator = context.simulator;
   if (simulator) {
     // Simulated telephony only: the simulator stands in for Twilio's cloud, which needs no agent.
     await app.register(async (scope) => {
       declarePublic(scope);
-      registerSimulatorRoutes(scope, simulator, context.store);
+      registerSimulatorRoutes(scope, simulator, context.store, seedPasswordHash);
     });
   }
   await app.register(async (scope) => {
-    requireSignedInAgent(scope, context);
+    requireSignedInAgent(scope, identity);
     access.enforceIn(scope, context.store);
+    registerSessionRoutes(scope, identity);
     registerAgentRoutes(scope, context);
     registerVoiceTokenRoute(scope, context);
     registerCallRoutes(scope, context);
@@ -124,13 +138,20 @@ async function configureApp(app: FastifyInstance, context: ServerContext): Promi
 export interface StartServerOptions {
   /** Twilio's REST API as the call router and call control reach it; tests pass a recording fake. */
   voiceApi?: VoiceApi;
+  /** Where the (scrubbed) log lines go; standard output by default. */
+  logDestination?: LogDestination;
 }
 
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
-  const store = await prepareStore(config);
+  const seedPasswordHash = seedPasswordHasher(config);
+  const store = await prepareStore(config, seedPasswordHash);
   let listeningUrl: string | null = null;
   const publicUrl = (): string => config.publicUrl ?? listeningUrl ?? urlFor(config.host, config.port);
-  const app = Fastify(fastifyOptions(config));
+  const app = Fastify(fastifyOptions(config, options.logDestination));
+  const withoutPassword = await agentsWithoutPassword(store).catch(() => 0);
+  if (withoutPassword > 0) {
+    app.log.warn(`${withoutPassword} agent(s) have no password and cannot sign in: set one with \`npm run users -- set-password <agentId>\` (or FRONTDESK_SEED_PASSWORD for the demo agents)`);
+  }
   // Several instances share one PostgreSQL, so a push on one must poke hosts on all; PGlite has one instance.
   const notifier: ChangeNotifier =
     store.kind === 'postgres' && config.databaseUrl
@@ -177,7 +198,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         log: app.log,
       });
     }
-    routeAccess = await configureApp(app, context);
+    routeAccess = await configureApp(app, context, seedPasswordHash);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     callCenter.close();

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DepartmentLineSchema, type DepartmentLine } from '../shared/call-control.js';
 import { AlertThresholdsSchema, type AlertThresholds } from '../shared/live-protocol.js';
 import { DEFAULT_METRICS_CONFIG } from '../shared/queue/metrics.js';
+import { AgentRoleSchema } from '../shared/domain/agent.js';
 import { E164Schema } from '../shared/domain/ids.js';
 
 /** Fake credentials for the simulator: the right shapes, obviously not a real account. */
@@ -35,6 +36,11 @@ export const DEFAULT_HOLD_MUSIC_URL = 'http://com.twilio.sounds.music.s3.amazona
 
 /** Signs demo access tokens in simulated mode only; twilio mode must be given its own. */
 export const DEMO_TOKEN_SECRET = 'frontdesk311-demo-token-secret-not-for-production';
+/**
+ * The password the demo agents are seeded with under simulated telephony when
+ * FRONTDESK_SEED_PASSWORD is not set (tests and demos sign in with it); never with real Twilio.
+ */
+export const DEMO_SEED_PASSWORD = 'frontdesk-demo-311';
 
 const TwilioCredentialsSchema = z.object({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
@@ -92,6 +98,25 @@ export const ServerConfigSchema = z
     corsOrigins: z.array(z.url().transform((url) => new URL(url).origin)).default(['http://127.0.0.1:8312']),
     /** Sign-in attempts a minute per client address and account before 429 (http/security.ts). */
     signInRateLimit: z.number().int().min(1).max(100_000).default(20),
+    /** Access tokens live this long; every request also checks their session is not revoked. */
+    accessTokenMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    /** A session's refresh token (rotated on every use) lives this long. */
+    refreshTokenHours: z.number().min(0.1).max(24 * 90).default(12),
+    /** Consecutive failed sign-ins that lock an account, and for how long. */
+    lockoutAttempts: z.number().int().min(1).max(1000).default(5),
+    lockoutMinutes: z.number().min(0.1).max(24 * 60).default(15),
+    /** Roles that must set up and use an authenticator code; an enrolled agent always needs one. */
+    totpRequiredRoles: z.array(AgentRoleSchema).default(['team_lead', 'admin']),
+    /** What the desks are told (SignedIn.policy): offline unlock window and idle lock. */
+    offlineUnlockHours: z.number().positive().max(24 * 30).default(12),
+    lockAfterMinutes: z.number().positive().max(24 * 60).default(10),
+    /**
+     * The password seeded demo and simulated agents get. Simulated telephony defaults to
+     * DEMO_SEED_PASSWORD; with real Twilio there is none unless FRONTDESK_SEED_PASSWORD is set.
+     */
+    seedPassword: z.string().min(1).max(256).optional(),
+    /** The clock sign-in reads (lockouts, token and session expiry, TOTP steps); tests move it. */
+    now: z.custom<() => Date>((value) => typeof value === 'function').optional(),
   })
   .superRefine((config, ctx) => {
     if (config.telephony !== 'twilio') return;
@@ -109,6 +134,8 @@ export const ServerConfigSchema = z
     ...config,
     twilio: { ...SIMULATED_TWILIO, ...stripUndefined(config.twilio) },
     tokenSecret: config.tokenSecret ?? DEMO_TOKEN_SECRET,
+    seedPassword: config.seedPassword ?? (config.telephony === 'simulated' ? DEMO_SEED_PASSWORD : null),
+    now: config.now ?? ((): Date => new Date()),
   }));
 
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -211,6 +238,18 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     logLevel: (env.FRONTDESK_LOG_LEVEL || undefined) as ServerConfigInput['logLevel'],
     corsOrigins: listFrom(env.FRONTDESK_CORS_ORIGINS),
     signInRateLimit: numberFrom(env.FRONTDESK_SIGN_IN_RATE_LIMIT),
+    accessTokenMinutes: numberFrom(env.FRONTDESK_ACCESS_TOKEN_MINUTES),
+    refreshTokenHours: numberFrom(env.FRONTDESK_REFRESH_TOKEN_HOURS),
+    lockoutAttempts: numberFrom(env.FRONTDESK_LOCKOUT_ATTEMPTS),
+    lockoutMinutes: numberFrom(env.FRONTDESK_LOCKOUT_MINUTES),
+    // Set but empty means no role needs a second factor; unset means the default.
+    totpRequiredRoles:
+      env.FRONTDESK_TOTP_REQUIRED_ROLES === undefined
+        ? undefined
+        : (env.FRONTDESK_TOTP_REQUIRED_ROLES.split(',').map((role) => role.trim()).filter(Boolean) as ServerConfigInput['totpRequiredRoles']),
+    offlineUnlockHours: numberFrom(env.FRONTDESK_OFFLINE_UNLOCK_HOURS),
+    lockAfterMinutes: numberFrom(env.FRONTDESK_LOCK_AFTER_MINUTES),
+    seedPassword: env.FRONTDESK_SEED_PASSWORD || undefined,
   };
   return ServerConfigSchema.parse(input);
 }

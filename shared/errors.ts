@@ -24,6 +24,13 @@ export const ERROR_CODES = {
   PROTOCOL_INVALID: 'The triage protocol has errors; none of it was published.',
   FORBIDDEN: 'Your role does not allow this.',
   RATE_LIMITED: 'Too many requests; wait a moment and try again.',
+  INVALID_CREDENTIALS: 'The user name or password is wrong.',
+  ACCOUNT_LOCKED: 'Too many failed sign-ins: the account is locked for a while.',
+  TOTP_REQUIRED: 'Enter the 6-digit code from your authenticator app.',
+  TOTP_INVALID: 'The authenticator code is wrong or has expired.',
+  DESK_LOCKED: 'The desktop is locked: unlock it with your password.',
+  OFFLINE_UNLOCK_EXPIRED: 'Offline unlock has expired: connect to the server and sign in.',
+  CACHE_KEY_INVALID: 'The local cache could not be opened with its key.',
   INTERNAL: 'An unexpected error happened.',
 } as const;
 

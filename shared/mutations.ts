@@ -40,6 +40,34 @@ export const CaseEditChangesSchema = z
   .strict()
   .refine((changes) => Object.keys(changes).length > 0, 'an edit must change at least one field');
 
+/** Where the desk showed a resident's data. */
+export const RecordViewContextSchema = z.enum(['screen_pop', 'case_detail', 'case_search']);
+/** Case ids a view lists: the search limit, and a screen pop's open cases nearby. */
+const ShownCaseIds = z.array(UuidSchema).max(200);
+
+/**
+ * One view of residents' data on a desk, at the desk's time. Records are named by id only: a
+ * search made of words keeps no text (it may be a name or an address), only what it showed.
+ */
+export const RecordViewSchema = z.discriminatedUnion('entity', [
+  z.object({
+    entity: z.literal('caller'), id: UuidSchema, context: RecordViewContextSchema, at: IsoTimeSchema,
+    /** Open cases of other callers shown beside the record. */
+    nearbyCaseIds: ShownCaseIds,
+  }).strict(),
+  z.object({ entity: z.literal('case'), id: UuidSchema, context: RecordViewContextSchema, at: IsoTimeSchema }).strict(),
+  z.object({
+    entity: z.literal('case_search'), context: RecordViewContextSchema, at: IsoTimeSchema,
+    /** The official or provisional reference searched for; null for a search by words. */
+    reference: z.string().min(1).max(200).nullable(),
+    resultCount: z.number().int().nonnegative(),
+    caseIds: ShownCaseIds,
+  }).strict(),
+]);
+export type RecordView = z.infer<typeof RecordViewSchema>;
+/** Views per recordViews mutation. */
+export const VIEWS_PER_MUTATION = 200;
+
 export const MutationArgs = {
   createCaller: z.object({
     id: UuidSchema,
@@ -100,10 +128,16 @@ export const MutationArgs = {
     callId: UuidSchema.nullable(),
     record: TriageRecordSchema,
   }).strict(),
+  /** Views of callers and cases on the desk, for the audit log: every role's, never refused when well-formed. */
+  recordViews: z.object({
+    views: z.array(RecordViewSchema).min(1).max(VIEWS_PER_MUTATION),
+  }).strict(),
 } as const;
 
 export type MutationName = keyof typeof MutationArgs;
 export const MUTATION_NAMES = Object.keys(MutationArgs) as MutationName[];
+/** Mutations the desk makes by itself, not the agent's work: never listed in the outbox panel nor counted in the status bar. */
+export const BACKGROUND_MUTATIONS: readonly MutationName[] = ['recordViews'];
 export type MutationArgsOf<N extends MutationName> = z.infer<(typeof MutationArgs)[N]>;
 
 const mutationOf = <N extends MutationName>(name: N) =>
@@ -125,6 +159,7 @@ export const MutationSchema = z.discriminatedUnion('name', [
   mutationOf('addNote'),
   mutationOf('resolveConflict'),
   mutationOf('recordTriage'),
+  mutationOf('recordViews'),
 ]);
 export type Mutation = z.infer<typeof MutationSchema>;
 

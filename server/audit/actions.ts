@@ -4,10 +4,16 @@
 import { z } from 'zod';
 
 export const AUDIT_ACTIONS = {
-  'auth.sign_in': 'An agent signed in. Object: the agent.',
-  'auth.sign_in_failed': 'A sign-in was refused. details: { attemptedAgentId, status, code } (the error code the client got).',
-  'auth.sign_out': 'An agent signed out (details.everywhere when every session was ended).',
-  'auth.locked_out': 'An account was locked after repeated failures. Object: the agent.',
+  'auth.sign_in': 'An agent signed in. Object: the agent; details: { sessionId }.',
+  'auth.sign_in_failed': 'A sign-in was refused. details: { attemptedAgentId, status, code } (the error code the client got: the reason).',
+  'auth.sign_out': 'An agent signed out. details: { sessionId } for one session, { everywhere: true, revokedSessions } for all.',
+  'auth.locked_out': 'An account was locked after repeated failures. Object: the agent; details: { lockedUntil, after } (the failing step).',
+  'auth.totp_enrolled': 'An agent set up their authenticator (second factor). Object: the agent.',
+  'auth.refresh_reuse': 'A spent refresh token was presented again: its session was revoked. Object: the agent; details: { sessionId }.',
+  'auth.password_changed': 'An agent changed their own password; their other sessions were signed out. details: { revokedSessions }.',
+  'auth.password_set': "An admin (or an operator with `npm run users`) set an agent's password. Object: the agent; details: { revokedSessions, by }.",
+  'auth.totp_reset': "An admin (or an operator) removed an agent's second factor. Object: the agent; details: { revokedSessions, by }.",
+  'auth.unlocked': 'An admin (or an operator) unlocked a locked account. Object: the agent; details: { by }.',
   'caller.view': "An agent opened a caller's record (screen pop or search). Object: the caller.",
   'caller.change': 'A caller record was created or changed. details: { mutation } (the sync mutation name).',
   'case.view': 'An agent opened a case. Object: the case.',
@@ -23,6 +29,8 @@ export const AUDIT_ACTIONS = {
   'supervisor.reprioritize': "A team lead changed a waiting call's priority. Object: the call; details: { from, to }.",
   'supervisor.assign': 'A team lead offered a waiting call to an agent they chose. Object: the call; details: { agentId }.',
   'agent.role_change': "An admin changed an agent's role. Object: the agent; details: { from, to }.",
+  'case.search': 'An agent searched cases on a desk. details: { context, reference (null for words, whose text is not kept), resultCount, caseIds }.',
+  'open311.request_created': 'A partner app filed a case through Open311 POST requests. Object: the case; details: { apiKeyId, serviceCode, serviceRequestId }.',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

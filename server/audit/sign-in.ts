@@ -1,8 +1,11 @@
 // Audits sign-in attempts from the outside of the route: a hook on POST /auth/sign-in reads the
-// answer it sent (the signed-in agent, or the error code), so the sign-in code itself can change
-// freely. Floods the limiter refused (429) and malformed requests are not written to the log.
+// answer it sent (the signed-in agent and session, or the error code: the reason), so the sign-in
+// code itself can change freely. Floods the limiter refused (429), malformed requests and the
+// half-way answer "set up your authenticator" are not written to the log (the enrollment that
+// follows is, by server/auth/identity.ts). The password and code in the body are never read here.
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AgentIdSchema } from '../../shared/domain/agent.js';
+import { SignInRequestSchema } from '../../shared/server-api.js';
 import type { ServerContext } from '../http/context.js';
 import { appendAudit } from './audit-log.js';
 import { auditSource } from './source.js';
@@ -21,15 +24,21 @@ function parsed(payload: unknown): Record<string, unknown> | null {
 }
 
 async function recordAttempt(context: ServerContext, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
-  const body = request.body as { agentId?: unknown } | undefined;
+  const body = request.body as { agentId?: unknown; clientId?: unknown } | undefined;
   // Only a well-formed id is kept: whatever else was typed there may be a password.
   const attempted = AgentIdSchema.safeParse(body?.agentId);
   const attemptedAgentId = attempted.success ? attempted.data : null;
+  const bodyClientId = SignInRequestSchema.shape.clientId.safeParse(body?.clientId);
+  const source = auditSource(request);
+  // The desk names its install in the body; the header is the fallback for other callers.
+  const from = { ip: source.ip, clientId: (bodyClientId.success ? bodyClientId.data : undefined) ?? source.clientId };
   const answer = parsed(payload);
   if (reply.statusCode === 200) {
-    const agent = answer?.agent as { id?: unknown } | undefined;
+    if (answer?.status !== 'signed_in') return;
+    const agent = answer.agent as { id?: unknown } | undefined;
     const agentId = typeof agent?.id === 'string' ? agent.id : attemptedAgentId;
-    await appendAudit(context.store, { agentId, action: 'auth.sign_in', objectType: 'agent', objectId: agentId, ...auditSource(request) });
+    const sessionId = typeof answer.sessionId === 'string' ? answer.sessionId : null;
+    await appendAudit(context.store, { agentId, action: 'auth.sign_in', objectType: 'agent', objectId: agentId, details: { sessionId }, ...from });
     return;
   }
   if (!REFUSALS.has(reply.statusCode)) return;
@@ -40,7 +49,7 @@ async function recordAttempt(context: ServerContext, request: FastifyRequest, re
     objectType: attemptedAgentId ? 'agent' : null,
     objectId: attemptedAgentId,
     details: { attemptedAgentId, status: reply.statusCode, code: typeof code === 'string' ? code : null },
-    ...auditSource(request),
+    ...from,
   });
 }
 

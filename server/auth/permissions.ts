@@ -31,12 +31,20 @@ export const PERMISSIONS = {
   /** Monitor, coach, barge, move agents and waiting calls. */
   'supervisor.act': { roles: LEADS, refusal: 'only team leads and admins can do this' },
   'audit.read': { roles: ['admin'], refusal: 'only admins may read the audit log' },
+  /** Sign out (here or everywhere) and change one's own password. */
+  'session.own': { roles: EVERY_ROLE, refusal: 'your role cannot manage its sessions' },
+  /** Set another agent's password, reset their second factor, unlock their account. */
+  'agents.admin': { roles: ['admin'], refusal: "only admins may change other agents' sign-in" },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 
-/** Routes anyone may reach: health, sign-in, Twilio's signed webhooks, the simulator in simulated telephony. */
+/**
+ * Routes anyone may reach: health, sign-in, Twilio's signed webhooks, the simulator in simulated
+ * telephony, Open311 and the transparency page. Open311 POST takes no agent's token but a partner
+ * app's api key, which the route itself checks (server/routes/open311.ts).
+ */
 export const PUBLIC_ACCESS = 'public';
 export type RouteAccess = Permission | typeof PUBLIC_ACCESS;
 
@@ -62,6 +70,7 @@ export const MUTATION_ROLES: { readonly [N in MutationName]: readonly AgentRole[
   addNote: EVERY_ROLE,
   resolveConflict: EVERY_ROLE,
   recordTriage: CALL_HANDLERS,
+  recordViews: EVERY_ROLE,
 };
 
 /** The part of an agent the mutation checks need. */

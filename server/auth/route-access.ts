@@ -6,7 +6,7 @@ import type { Agent } from '../../shared/domain/agent.js';
 import { HttpFailure } from '../http/errors.js';
 import { getAgent } from '../store/agents.js';
 import type { Store } from '../store/store.js';
-import { verifyAccessToken } from './access-tokens.js';
+import { authenticateAccessToken } from './identity.js';
 import { isPermission, PERMISSIONS, PUBLIC_ACCESS, roleHolds, type Permission, type RouteAccess } from './permissions.js';
 
 declare module 'fastify' {
@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in agent as the store has them, read once per request by the permission check. */
     signedInAgent: Agent | null;
+    /** The session the access token names (signed-in routes and `?token=` sockets). */
+    sessionId: string | null;
   }
 }
 
@@ -60,9 +62,11 @@ const queryTokenGuards = new WeakSet<object>();
 export function queryTokenAccess(tokenSecret: string, store: Store, permission: Permission) {
   const preValidation = async (request: FastifyRequest): Promise<void> => {
     const token = (request.query as { token?: unknown } | undefined)?.token;
-    const agentId = typeof token === 'string' ? verifyAccessToken(tokenSecret, token) : null;
-    if (!agentId) throw new HttpFailure(401, 'UNAUTHORIZED', 'sign in first');
-    request.agentId = agentId;
+    // The same check as the bearer hook: a signed-out session's token opens no socket.
+    const claims = typeof token === 'string' ? await authenticateAccessToken(store, tokenSecret, token) : null;
+    if (!claims) throw new HttpFailure(401, 'UNAUTHORIZED', 'sign in first');
+    request.agentId = claims.agentId;
+    request.sessionId = claims.sessionId;
     await requirePermission(request, store, permission);
   };
   queryTokenGuards.add(preValidation);
@@ -84,6 +88,7 @@ export class RouteAccessControl {
 
   constructor(app: FastifyInstance) {
     app.decorateRequest('signedInAgent', null);
+    app.decorateRequest('sessionId', null);
     app.addHook('onRoute', (route) => {
       this.registered.push(route);
     });

@@ -5,6 +5,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions, RouteOptions } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { AUDIT_CLIENT_HEADER } from '../audit/source.js';
@@ -27,13 +28,28 @@ function attemptedAgent(request: FastifyRequest): string {
   return typeof agentId === 'string' ? agentId.slice(0, 64) : '';
 }
 
+/** A short digest of a body field (a refresh or enrollment token), so a count keys on it without keeping it. */
+function digestOf(request: FastifyRequest, field: string): string {
+  const value = (request.body as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string' ? createHash('sha256').update(value).digest('base64url').slice(0, 16) : '';
+}
+
 /**
  * Per server instance (the limiter keeps its counts in memory). Sign-in counts per address and
  * account, so a call center behind one NAT can start a shift together while guessing at one
  * account stops at `signInRateLimit` tries a minute (20 unless configured); the account lockout in
- * the database is the guard across instances. Twilio sends from many addresses, and a busy queue
- * polls `queue-wait` often.
+ * the database is the guard across instances. Refresh and the first authenticator code count per
+ * address and token: a whole floor behind one NAT refreshes every few minutes, and the tokens
+ * themselves are unguessable (a wrong code also counts towards the lockout). Twilio sends from
+ * many addresses, and a busy queue polls `queue-wait` often.
  */
+/**
+ * Open311 POST is counted per address (the `open311-post` policy) and, once the api key is known
+ * to be valid, per key as well: one partner's servers may post from several addresses. The route
+ * applies this one (server/routes/open311.ts), since only it knows the key.
+ */
+export const OPEN311_KEY_RATE_LIMIT = { name: 'open311-post-key', max: 120, windowMs: 60_000 } as const;
+
 export function rateLimitPolicies(config: Pick<ServerConfig, 'signInRateLimit'>): RateLimitPolicy[] {
   return [
     {
@@ -42,6 +58,20 @@ export function rateLimitPolicies(config: Pick<ServerConfig, 'signInRateLimit'>)
       max: config.signInRateLimit,
       windowMs: 60_000,
       key: (request) => `${request.ip}|${attemptedAgent(request)}`,
+    },
+    {
+      name: 'refresh',
+      applies: (method, url) => method === 'POST' && url === '/auth/refresh',
+      max: config.signInRateLimit,
+      windowMs: 60_000,
+      key: (request) => `${request.ip}|${digestOf(request, 'refreshToken')}`,
+    },
+    {
+      name: 'totp-enroll',
+      applies: (method, url) => method === 'POST' && url === '/auth/totp/enroll',
+      max: config.signInRateLimit,
+      windowMs: 60_000,
+      key: (request) => `${request.ip}|${digestOf(request, 'enrollmentToken')}`,
     },
     {
       name: 'twilio-webhooks',
@@ -64,6 +94,9 @@ export function rateLimitPolicies(config: Pick<ServerConfig, 'signInRateLimit'>)
 const SECRET_KEYS = new Set([
   'authorization', 'cookie', 'set-cookie', 'x-twilio-signature', 'token', 'accesstoken', 'access_token', 'refreshtoken',
   'refresh_token', 'password', 'secret', 'authtoken', 'apikeysecret', 'tokensecret', 'totp', 'otp',
+  // Sign-in bodies and answers (shared/server-api.ts).
+  'currentpassword', 'newpassword', 'totpcode', 'enrollmenttoken', 'otpauthuri', 'passwordhash', 'password_hash', 'totpsecret',
+  'totp_secret',
 ]);
 const PERSONAL_KEYS = new Set([
   'from', 'to', 'caller', 'called', 'forwardedfrom', 'callerid', 'phone', 'phones', 'fromnumber', 'from_number', 'tonumber',
@@ -72,9 +105,13 @@ const PERSONAL_KEYS = new Set([
 const REDACTED = '[redacted]';
 
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-const SECRET_QUERY = /([?&](?:token|access_token|accessToken|refresh_token|password|signature)=)[^&\s#"]*/gi;
-// Our access tokens (<agent>.<expiry>.<HMAC>) and JWTs (Twilio's voice tokens).
-const ACCESS_TOKEN = /\b[a-z0-9][a-z0-9-]{1,62}\.\d{9,12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+const SECRET_QUERY = /([?&](?:token|access_token|accessToken|refresh_token|refreshToken|password|signature|secret)=)[^&\s#"]*/gi;
+// Our access tokens (<agent>.<session>.<expiry>.<HMAC>), refresh tokens (fdr_…), TOTP enrollment
+// tokens (fde.…), Argon2 hashes, and JWTs (Twilio's voice tokens).
+const ACCESS_TOKEN = /\b[a-z0-9][a-z0-9-]{1,62}\.(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.)?\d{9,12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+const REFRESH_TOKEN = /\bfdr_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+const ENROLLMENT_TOKEN = /\bfde\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+const PASSWORD_HASH = /\$argon2(?:id|i|d)\$[^\s"]+/g;
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 // A run of digits and phone punctuation, judged by its digit count below.
 const PHONE_LIKE = /(?<![A-Za-z0-9])(?:\+|%2B)?\(?\d(?:[\d ().-]|%20){6,24}\d(?![A-Za-z0-9])/gi;
@@ -93,6 +130,9 @@ export function scrubText(text: string): string {
     .replace(BEARER, `$1 ${REDACTED}`)
     .replace(SECRET_QUERY, `$1${REDACTED}`)
     .replace(ACCESS_TOKEN, REDACTED)
+    .replace(REFRESH_TOKEN, REDACTED)
+    .replace(ENROLLMENT_TOKEN, REDACTED)
+    .replace(PASSWORD_HASH, REDACTED)
     .replace(JWT, REDACTED)
     .replace(PHONE_LIKE, (candidate) => (looksLikePhone(candidate) ? '[phone]' : candidate));
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { E164Schema } from '../../shared/domain/ids.js';
 import { SimAgentsRequestSchema, SimCallRequestSchema, SimLineBehaviourSchema } from '../../shared/server-api.js';
 import { SIM_VOICE_PATH } from '../../shared/softphone-protocol.js';
+import { seedPasswordHash } from '../auth/credentials.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { callView, conferenceView } from '../telephony/sim-state.js';
@@ -21,7 +22,11 @@ export function simAgentIds(count: number): string[] {
   return Array.from({ length: count }, (_, index) => `sim-agent-${String(index + 1).padStart(3, '0')}`);
 }
 
-export function registerSimulatorRoutes(app: FastifyInstance, simulator: TwilioSimulator, store: Store): void {
+/**
+ * `passwordHash` gives the simulated agents the seed password (hashed once per server), so
+ * scenarios sign them in like the demo agents.
+ */
+export function registerSimulatorRoutes(app: FastifyInstance, simulator: TwilioSimulator, store: Store, passwordHash: () => Promise<string | null>): void {
   app.get(SIM_VOICE_PATH, { websocket: true }, (socket) => simulator.attachSoftphone(socket));
 
   app.post('/sim/calls', async (request) => {
@@ -68,6 +73,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, simulator: TwilioS
        ON CONFLICT (id) DO NOTHING`,
       [agentIds],
     );
+    const hash = await passwordHash();
+    if (hash) await seedPasswordHash(store, agentIds, hash);
     return { agentIds };
   });
 

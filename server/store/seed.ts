@@ -3,7 +3,8 @@
 import { generateDemoData, type DemoDataOptions } from '../demo-data/generate.js';
 import { loadNeighborhoodAreas, loadServiceTypes } from '../demo-data/reference-data.js';
 import { seedStarterProtocols } from '../triage/protocols.js';
-import { ensureDemoAgents } from './agents.js';
+import { seedPasswordHash } from '../auth/credentials.js';
+import { DEMO_AGENTS, ensureDemoAgents } from './agents.js';
 import { putNeighborhoods, putSyncedRows } from './change-log.js';
 import type { Store } from './store.js';
 
@@ -20,6 +21,23 @@ export async function seedReferenceData(store: Store): Promise<void> {
   await ensureDemoAgents(store);
   // After the service types: the starter protocols are validated against them.
   await seedStarterProtocols(store);
+}
+
+/**
+ * The demo agents get the seed password's hash (hashed once by the caller, stored for every one
+ * of them) unless they have a password already; without one (real telephony, no
+ * FRONTDESK_SEED_PASSWORD) they cannot sign in until an operator sets one.
+ */
+export async function seedDemoAgentPasswords(store: Store, passwordHash: string): Promise<void> {
+  await seedPasswordHash(store, DEMO_AGENTS.map((agent) => agent.id), passwordHash);
+}
+
+/** Agents nobody can sign in as yet: no password set. */
+export async function agentsWithoutPassword(store: Store): Promise<number> {
+  const [row] = await store.query<{ n: number }>(
+    'SELECT count(*)::int8 AS n FROM agents a LEFT JOIN agent_credentials c ON c.agent_id = a.id WHERE c.password_hash IS NULL',
+  );
+  return row?.n ?? 0;
 }
 
 export interface SeedResult {

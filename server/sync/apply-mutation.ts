@@ -8,6 +8,7 @@ import type { CaseConflict } from '../../shared/domain/case-history.js';
 import { DeskFailure, type ErrorCode } from '../../shared/errors.js';
 import type { MutationArgsOf, MutationName } from '../../shared/mutations.js';
 import { protocolKey, triageRecordRow } from '../../shared/triage/published.js';
+import { auditEntryOfView } from '../audit/record-views.js';
 import { caseRefusal, type MutationActor } from '../auth/permissions.js';
 import type { StoredCase } from './case-rows.js';
 import type { PushWorkspace } from './workspace.js';
@@ -271,6 +272,15 @@ const recordTriage: Apply<'recordTriage'> = async (ws, context, args) => {
   return [];
 };
 
+/**
+ * Views a desk made, online or offline: audited as the pushing agent's, at the desk's time. Never
+ * rejected: a view of a case the server does not know (made offline, deleted since) still happened.
+ */
+const recordViews: Apply<'recordViews'> = async (ws, context, args) => {
+  await ws.audit(args.views.map((view) => auditEntryOfView(view, context.origin)));
+  return [];
+};
+
 export const APPLY_MUTATION: { [N in MutationName]: Apply<N> } = {
   createCaller,
   createCase,
@@ -280,4 +290,5 @@ export const APPLY_MUTATION: { [N in MutationName]: Apply<N> } = {
   addNote,
   resolveConflict,
   recordTriage,
+  recordViews,
 };

@@ -4,6 +4,7 @@
 // keeps their writes in memory and flushes them with one statement per entity before commit.
 import type { CaseConflict } from '../../shared/domain/case-history.js';
 import type { Mutation } from '../../shared/mutations.js';
+import { appendAudit, type AuditEntryInput } from '../audit/audit-log.js';
 import { SyncedEntities, syncedRowId, type SyncedEntity } from '../../shared/sync-protocol.js';
 import {
   allocateVersions, lockChangeLog, nextValue, putParsedRowsAt, putSyncedRowsAt, setSequence, type LockedSequenceName, type VersionedWrite,
@@ -24,6 +25,8 @@ export interface PushWorkspace {
   put<E extends SyncedEntity>(entity: E, writes: ReadonlyArray<VersionedWrite<E>>): Promise<void>;
   /** Whether a triage record id is taken, and which of the protocol versions it names are unknown. */
   triageFacts(recordId: string, protocolKeys: readonly string[]): Promise<TriageFacts>;
+  /** Audit entries committed with the mutation (the audit lock is taken last, after the change log's). */
+  audit(entries: readonly AuditEntryInput[]): Promise<void>;
 }
 
 export interface TriageFacts {
@@ -47,6 +50,9 @@ export function directWorkspace(tx: Store): PushWorkspace {
     nextOfficialReference: () => nextOfficialReference(tx),
     put: (entity, writes) => putSyncedRowsAt(tx, entity, writes),
     triageFacts: (recordId, protocolKeys) => readTriageFacts(tx, recordId, protocolKeys),
+    audit: async (entries) => {
+      for (const entry of entries) await appendAudit(tx, entry);
+    },
   };
 }
 
@@ -72,6 +78,7 @@ export class BatchWorkspace implements PushWorkspace {
   private readonly neighborhoods = new Map<string, boolean>();
   private readonly logged = new Map<SyncedEntity, Array<{ v: number; row: object }>>();
   private readonly tableRows = new Map<SyncedEntity, Map<string, object>>();
+  private readonly audits: AuditEntryInput[] = [];
   private readonly versions: LockedSequence;
   private readonly references: LockedSequence;
   private writes = 0;
@@ -228,6 +235,10 @@ export class BatchWorkspace implements PushWorkspace {
     return { ...facts, recordExists: facts.recordExists || (this.tableRows.get('triage_record')?.has(recordId) ?? false) };
   }
 
+  async audit(entries: readonly AuditEntryInput[]): Promise<void> {
+    this.audits.push(...entries);
+  }
+
   async nextOfficialReference(): Promise<string> {
     const [reference] = await this.references.take(1);
     return String(reference);
@@ -272,6 +283,8 @@ export class BatchWorkspace implements PushWorkspace {
     }
     await this.versions.settle();
     await this.references.settle();
+    // Last: the audit lock is held to commit, so other pushes' entries wait as little as possible.
+    for (const entry of this.audits) await appendAudit(this.tx, entry);
   }
 }
 

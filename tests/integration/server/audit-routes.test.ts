@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditPage } from '../../../server/audit/audit-log.js';
 import { AUDIT_CSV_COLUMNS } from '../../../server/audit/routes.js';
 import { AUDIT_CLIENT_HEADER } from '../../../server/audit/source.js';
-import { postJson, signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
+import { givePasswords, postJson, signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
 
 const ADMIN = 'audit-admin';
 
@@ -29,12 +30,13 @@ describe.each(storeTargets())('audit routes on $kind', (target) => {
       "INSERT INTO agents (id, display_name, role, skills, state, state_since) VALUES ($1, 'Audit Admin', 'admin', '{}', 'offline', now())",
       [ADMIN],
     );
-    const refused = await postJson(`${test.url}/auth/sign-in`, { agentId: 'no-such-agent' });
-    expect(refused.status).toBe(404);
+    await givePasswords(test.server.store, [ADMIN]);
+    const refused = await postJson(`${test.url}/auth/sign-in`, { agentId: 'no-such-agent', password: DEMO_SEED_PASSWORD });
+    expect(refused.status).toBe(401);
     const fromDesk = await fetch(`${test.url}/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [AUDIT_CLIENT_HEADER]: 'desk-0192-a' },
-      body: JSON.stringify({ agentId: 'demo-calltaker' }),
+      body: JSON.stringify({ agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD }),
     });
     callTakerToken = ((await fromDesk.json()) as { accessToken: string }).accessToken;
     leadToken = await signIn(test.url, 'demo-lead');
@@ -50,7 +52,7 @@ describe.each(storeTargets())('audit routes on $kind', (target) => {
     expect(signIns.entries[2]).toMatchObject({ objectType: 'agent', objectId: 'demo-calltaker', clientId: 'desk-0192-a', ip: '127.0.0.1' });
     const failed = await search('action=auth.sign_in_failed');
     expect(failed.entries).toMatchObject([
-      { agentId: null, objectType: 'agent', objectId: 'no-such-agent', details: { attemptedAgentId: 'no-such-agent', status: 404, code: 'NOT_FOUND' } },
+      { agentId: null, objectType: 'agent', objectId: 'no-such-agent', details: { attemptedAgentId: 'no-such-agent', status: 401, code: 'INVALID_CREDENTIALS' } },
     ]);
   });
 
@@ -70,7 +72,8 @@ describe.each(storeTargets())('audit routes on $kind', (target) => {
     expect(first.nextCursor).toBe(first.entries[1]?.seq);
     const second = await search(`limit=2&cursor=${first.nextCursor}`);
     expect(second.entries[0]!.seq).toBeLessThan(first.entries[1]!.seq);
-    expect((await search('agentId=demo-lead')).entries.map((entry) => entry.action)).toEqual(['auth.sign_in']);
+    // A team lead sets up an authenticator at the first sign-in, then is signed in.
+    expect((await search('agentId=demo-lead')).entries.map((entry) => entry.action)).toEqual(['auth.sign_in', 'auth.totp_enrolled']);
     expect((await search('objectType=agent&objectId=no-such-agent')).entries).toHaveLength(1);
     expect((await search(`from=${encodeURIComponent('2999-01-01T00:00:00Z')}`)).entries).toEqual([]);
   });

@@ -5,7 +5,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import WebSocket from 'ws';
+import { seedPasswordHash } from '../../../server/auth/credentials.js';
+import { hashPassword } from '../../../server/auth/passwords.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
+import { SignedInSchema, SignInResponseSchema } from '../../../shared/server-api.js';
 import { startServer, ServerConfigSchema, type RunningServer, type ServerConfigInput } from '../../../server/app.js';
 import { dropPgSchema, openPgStore } from '../../../server/store/pg-store.js';
 import { openPgliteStore } from '../../../server/store/pglite-store.js';
@@ -126,10 +131,76 @@ export async function postJson(url: string, body: unknown, token?: string): Prom
   });
 }
 
+/**
+ * Authenticator secrets this test run enrolled, per server and agent, and the last time step
+ * each agent used (per agent, since servers sharing a database share it).
+ */
+const enrolled = new Map<string, string>();
+const lastStepOf = new Map<string, number>();
+const TOTP_PERIOD_MS = 30_000;
+
+function totpCode(secret: string, step: number): string {
+  return TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: step * TOTP_PERIOD_MS });
+}
+
+/**
+ * A code for a time step the server has not seen: the current step or the next (both inside its
+ * window whatever the milliseconds between here and there), or, after two sign-ins in one step,
+ * the current one once it comes round. The server refuses a step twice.
+ */
+async function freshCode(agentId: string, secret: string): Promise<string> {
+  for (;;) {
+    const now = Math.floor(Date.now() / TOTP_PERIOD_MS);
+    const step = [now, now + 1].find((candidate) => candidate > (lastStepOf.get(agentId) ?? -1));
+    if (step !== undefined) {
+      lastStepOf.set(agentId, step);
+      return totpCode(secret, step);
+    }
+    await new Promise((resolve) => setTimeout(resolve, TOTP_PERIOD_MS - (Date.now() % TOTP_PERIOD_MS) + 20));
+  }
+}
+
+export interface SignedInSession {
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+}
+
+/**
+ * Signs in with the seed password the way a desk does, completing the authenticator set-up for
+ * roles that need one, and sending a fresh code for agents enrolled by an earlier sign-in (on this
+ * server, or on another instance over the same database).
+ */
+export async function signInSession(baseUrl: string, agentId: string, password = DEMO_SEED_PASSWORD): Promise<SignedInSession> {
+  const key = `${baseUrl}|${agentId}`;
+  const known = enrolled.get(key);
+  const candidates = known ? [known] : [...enrolled].filter(([other]) => other.endsWith(`|${agentId}`)).map(([, secret]) => secret);
+  let response = await postJson(`${baseUrl}/auth/sign-in`, { agentId, password, ...(known ? { totpCode: await freshCode(agentId, known) } : {}) });
+  for (const secret of known ? [] : candidates) {
+    if (response.status !== 401) break;
+    response = await postJson(`${baseUrl}/auth/sign-in`, { agentId, password, totpCode: await freshCode(agentId, secret) });
+    if (response.status === 200) enrolled.set(key, secret);
+  }
+  if (response.status !== 200) throw new Error(`sign-in of ${agentId} failed: ${response.status} ${await response.text()}`);
+  const answer = SignInResponseSchema.parse(await response.json());
+  if (answer.status === 'signed_in') return answer;
+  // The current step: the server's window takes it even if the step turns meanwhile.
+  const step = Math.floor(Date.now() / TOTP_PERIOD_MS);
+  enrolled.set(key, answer.secret);
+  lastStepOf.set(agentId, Math.max(step, lastStepOf.get(agentId) ?? -1));
+  const enroll = await postJson(`${baseUrl}/auth/totp/enroll`, { enrollmentToken: answer.enrollmentToken, totpCode: totpCode(answer.secret, step) });
+  if (enroll.status !== 200) throw new Error(`authenticator set-up of ${agentId} failed: ${enroll.status} ${await enroll.text()}`);
+  return SignedInSchema.parse(await enroll.json());
+}
+
+/** The access token of a fresh sign-in (see signInSession). */
 export async function signIn(baseUrl: string, agentId: string): Promise<string> {
-  const response = await postJson(`${baseUrl}/auth/sign-in`, { agentId });
-  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
-  return ((await response.json()) as { accessToken: string }).accessToken;
+  return (await signInSession(baseUrl, agentId)).accessToken;
+}
+
+/** Gives agents a test inserted straight into the database the seed password, so they can sign in. */
+export async function givePasswords(store: Store, agentIds: readonly string[], password = DEMO_SEED_PASSWORD): Promise<void> {
+  await seedPasswordHash(store, agentIds, await hashPassword(password));
 }
 
 /** Going away needs a reason; `break` unless the test names another. */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_PREFERENCES_PATH, LIVE_WALLBOARD_PATH } from '../../../shared/live-protocol.js';
-import { signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
+import { givePasswords, signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
 import { agentChange, LeadSocket, upgradeStatus, waitingCall } from './live-helpers.js';
 
 describe.each(storeTargets())('wallboard on $kind', (target) => {
@@ -67,6 +67,7 @@ describe.each(storeTargets())('wallboard on $kind', (target) => {
     await test.server.store.query(
       "INSERT INTO agents (id, display_name, role, skills, state, state_since) VALUES ('wallboard-admin', 'Wallboard Admin', 'admin', '{}', 'offline', now())",
     );
+    await givePasswords(test.server.store, ['wallboard-admin']);
     const other = await signIn(test.url, 'wallboard-admin');
     const url = `${test.url}${LIVE_PREFERENCES_PATH}`;
     const get = async (token: string) => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json();

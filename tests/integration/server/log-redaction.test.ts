@@ -1,5 +1,5 @@
 // No personal data or secrets in the server's log: a real server process logging at info gets a
-// sign-in, a signed voice webhook from a seeded caller, the same webhook as a GET (Twilio's other
+// sign-in (and every route that carries a password, token or authenticator code), a signed voice webhook from a seeded caller, the same webhook as a GET (Twilio's other
 // method, which puts the caller's number in the URL), a sync pull and the poke socket with
 // ?token=; its whole stdout is then searched for the number in every format, the access token
 // and the Twilio auth token.
@@ -11,7 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATED_TWILIO } from '../../../server/config.js';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_SEED_PASSWORD, SIMULATED_TWILIO } from '../../../server/config.js';
+import type { SignedIn, TotpEnrollmentRequired } from '../../../shared/server-api.js';
 import { dropPgSchema } from '../../../server/store/pg-store.js';
 import { SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION } from '../../../shared/sync-protocol.js';
 import { postForm, postJson, signIn, storeTargets, twilioSignature } from './helpers.js';
@@ -70,11 +72,57 @@ async function openPokeSocket(url: string): Promise<void> {
   await new Promise((resolve) => socket.once('close', resolve));
 }
 
+const WRONG_PASSWORD = 'not-the-password-311';
+const NEW_PASSWORD = 'a-new-long-password-311';
+interface SignInSecrets {
+  refreshTokens: string[];
+  enrollmentToken: string;
+  totpSecret: string;
+  totpCodes: string[];
+}
+
+/**
+ * The sign-in routes with every secret they carry: a wrong password, a malformed body holding the
+ * password, a team lead's authenticator set-up and code, a refresh, and a password change.
+ */
+async function exerciseSignIn(url: string): Promise<SignInSecrets> {
+  const secrets: SignInSecrets = { refreshTokens: [], enrollmentToken: '', totpSecret: '', totpCodes: [] };
+  expect((await postJson(`${url}/auth/sign-in`, { agentId: 'demo-triage', password: WRONG_PASSWORD })).status).toBe(401);
+  const malformed = await fetch(`${url}/auth/sign-in`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"agentId":"demo-triage","password":"${DEMO_SEED_PASSWORD}"`,
+  });
+  expect(malformed.status).toBe(400);
+  const lead = (await (await postJson(`${url}/auth/sign-in`, { agentId: 'demo-lead', password: DEMO_SEED_PASSWORD })).json()) as TotpEnrollmentRequired;
+  secrets.enrollmentToken = lead.enrollmentToken;
+  secrets.totpSecret = lead.secret;
+  const code = TOTP.generate({ secret: Secret.fromBase32(lead.secret), timestamp: Date.now() + 30_000 });
+  secrets.totpCodes.push(code);
+  expect((await postJson(`${url}/auth/totp/enroll`, { enrollmentToken: lead.enrollmentToken, totpCode: '000000' })).status).toBe(401);
+  const enrolled = (await (await postJson(`${url}/auth/totp/enroll`, { enrollmentToken: lead.enrollmentToken, totpCode: code })).json()) as SignedIn;
+  secrets.refreshTokens.push(enrolled.refreshToken);
+  const refreshed = (await (await postJson(`${url}/auth/refresh`, { refreshToken: enrolled.refreshToken })).json()) as SignedIn;
+  secrets.refreshTokens.push(refreshed.refreshToken);
+  // The spent token again: refused, and logged as little as the rest.
+  expect((await postJson(`${url}/auth/refresh`, { refreshToken: enrolled.refreshToken })).status).toBe(401);
+  // The session the reuse ended cannot change the password any more.
+  const revoked = await putJson(`${url}/auth/password`, { currentPassword: DEMO_SEED_PASSWORD, newPassword: NEW_PASSWORD }, refreshed.accessToken);
+  expect(revoked.status).toBe(401);
+  const triage = (await (await postJson(`${url}/auth/sign-in`, { agentId: 'demo-triage', password: DEMO_SEED_PASSWORD })).json()) as SignedIn;
+  expect((await putJson(`${url}/auth/password`, { currentPassword: WRONG_PASSWORD, newPassword: NEW_PASSWORD }, triage.accessToken)).status).toBe(403);
+  expect((await putJson(`${url}/auth/password`, { currentPassword: DEMO_SEED_PASSWORD, newPassword: NEW_PASSWORD }, triage.accessToken)).status).toBe(200);
+  return secrets;
+}
+
+function putJson(url: string, body: unknown, token: string): Promise<Response> {
+  return fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+}
+
 describe.each(storeTargets())('server log on $kind', (target) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fd311-logs-'));
   const schema = `t_${randomBytes(6).toString('hex')}`;
   let server: LoggingServer;
   let accessToken = '';
+  let secrets: SignInSecrets;
   let log = '';
 
   beforeAll(async () => {
@@ -87,6 +135,7 @@ describe.each(storeTargets())('server log on $kind', (target) => {
       ...(target.kind === 'postgres' ? { databaseUrl: process.env.TEST_DATABASE_URL, databaseSchema: schema } : {}),
     });
     accessToken = await signIn(server.url, 'demo-calltaker');
+    secrets = await exerciseSignIn(server.url);
     expect((await fetch(`${server.url}/twilio/token`, { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
 
     const params = {
@@ -131,6 +180,18 @@ describe.each(storeTargets())('server log on $kind', (target) => {
   it("holds the caller's number in no format", () => {
     for (const format of CALLER_FORMATS) expect(log, format).not.toContain(format);
     expect(log).not.toContain('Whitfield');
+  });
+
+  it('holds no password, refresh or enrollment token, authenticator secret or code', () => {
+    expect(secrets.refreshTokens.length).toBe(2);
+    for (const secret of [DEMO_SEED_PASSWORD, WRONG_PASSWORD, NEW_PASSWORD, ...secrets.refreshTokens, secrets.enrollmentToken, secrets.totpSecret]) {
+      expect(secret.length).toBeGreaterThan(10);
+      expect(log).not.toContain(secret);
+      expect(log).not.toContain(encodeURIComponent(secret));
+    }
+    for (const code of secrets.totpCodes) expect(log).not.toContain(`"${code}"`);
+    expect(log).toMatch(/"url":"\/auth\/refresh"/);
+    expect(log).toMatch(/"url":"\/auth\/totp\/enroll"/);
   });
 
   it('holds no access token and no Twilio credential', () => {

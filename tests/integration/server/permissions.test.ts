@@ -7,7 +7,7 @@ import { PERMISSIONS, PERMISSION_NAMES, PUBLIC_ACCESS, roleHolds } from '../../.
 import type { DeclaredRoute } from '../../../server/auth/route-access.js';
 import { AgentRoleSchema, type AgentRole } from '../../../shared/domain/agent.js';
 import type { MutationResult } from '../../../shared/mutations.js';
-import { signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
+import { givePasswords, signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
 import { caseArgs, DeskClient } from './sync-helpers.js';
 
 const ROLES = AgentRoleSchema.options;
@@ -58,7 +58,9 @@ describe.each(storeTargets())('roles on $kind', (target) => {
   let agencies: { code: string; agency: string }[] = [];
 
   beforeAll(async () => {
-    test = await startTestServer(target);
+    // The matrix signs roles out and in again (the sign-out routes end the session it uses): no
+    // authenticator codes to wait for. Second factors have their own tests (identity.test.ts).
+    test = await startTestServer(target, { totpRequiredRoles: [] });
     agencies = await test.server.store.query<{ code: string; agency: string }>(
       `SELECT DISTINCT ON (agency) code, agency FROM service_types WHERE active ORDER BY agency, code LIMIT 2`,
     );
@@ -68,6 +70,7 @@ describe.each(storeTargets())('roles on $kind', (target) => {
         `INSERT INTO agents (id, display_name, role, skills, state, state_since) VALUES ($1, $2, $3, $4, 'offline', now())`,
         [agentIdOf(role), `Matrix ${role}`, role, role === 'department_staff' ? [agencies[0]?.agency] : []],
       );
+      await givePasswords(test.server.store, [agentIdOf(role)]);
       tokens.set(role, await signIn(test.url, agentIdOf(role)));
     }
   }, 60_000);
@@ -112,6 +115,7 @@ describe.each(storeTargets())('roles on $kind', (target) => {
       for (const role of ROLES) {
         const answer = await call(test.url, route, tokens.get(role) as string);
         tried += 1;
+        if (route.url.startsWith('/auth/sign-out') && answer.status === 200) tokens.set(role, await signIn(test.url, agentIdOf(role)));
         const allowed = roleHolds(role, permission);
         if (allowed && isDenied(answer)) mismatches.push(`${name} as ${role}: denied (${answer.status} ${answer.code}) but "${permission}" allows it`);
         if (!allowed && !(answer.status === 403 && (answer.code === 'FORBIDDEN' || route.method === 'HEAD'))) {
@@ -122,6 +126,25 @@ describe.each(storeTargets())('roles on $kind', (target) => {
     expect(mismatches).toEqual([]);
     expect(tried).toBe(test.server.routes.length * (ROLES.length + 1));
   }, 120_000);
+
+  it('serves Open311 and the public page alike to every role and to no one, and refuses Open311 POST without an api key', async () => {
+    const open311 = test.server.routes.filter((route) => route.url.startsWith('/open311/') || route.url === '/public');
+    expect(open311.filter((route) => route.method === 'POST').map((route) => route.url).sort()).toEqual(['/open311/v2/requests.json', '/open311/v2/requests.xml']);
+    expect(open311.filter((route) => route.access !== PUBLIC_ACCESS)).toEqual([]);
+    for (const role of [null, ...ROLES]) {
+      const headers: Record<string, string> = role ? { authorization: `Bearer ${tokens.get(role) as string}` } : {};
+      for (const path of ['/open311/v2/services.json', '/open311/v2/requests.xml', '/public']) {
+        expect((await fetch(`${test.url}${path}`, { headers })).status, `${path} as ${role ?? 'no one'}`).toBe(200);
+      }
+      const posted = await fetch(`${test.url}/open311/v2/requests.json`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams({ service_code: agencies[0]?.code as string, lat: '39.9526', long: '-75.1652' }),
+      });
+      expect(posted.status, `POST as ${role ?? 'no one'}`).toBe(403);
+      expect(await posted.json()).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
+    }
+  });
 
   it('answers a refused role with the permission\'s own message, before the body is read', async () => {
     const response = await fetch(`${test.url}/audit`, { headers: { authorization: `Bearer ${tokens.get('team_lead') as string}` } });

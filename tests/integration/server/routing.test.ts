@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIMULATED_TWILIO } from '../../../server/config.js';
 import { AgentSchema } from '../../../shared/domain/agent.js';
-import { eventually, signIn, storeTargets } from './helpers.js';
+import { eventually, givePasswords, signIn, storeTargets } from './helpers.js';
 import { LiveSocket, newCallSid, startTelephonyServer, type TelephonyTestServer } from './telephony-helpers.js';
 
 describe.each(storeTargets())('call routing on $kind', (target) => {
@@ -59,6 +59,7 @@ describe.each(storeTargets())('call routing on $kind', (target) => {
     await test.server.store.query(
       `INSERT INTO agents (id, display_name, role, skills, state) VALUES ('general-only', 'Pat Lee', 'call_taker', '{general}', 'offline')`,
     );
+    await givePasswords(test.server.store, ['general-only']);
     for (const id of ['demo-calltaker', 'demo-triage', 'general-only']) tokens.set(id, await signIn(base, id));
   });
   afterAll(async () => {

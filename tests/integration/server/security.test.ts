@@ -1,7 +1,7 @@
 // The server's outer defences on a real server: security headers, CORS for the configured
 // origins only, body size limits (larger for sync push), and rate limits with our error format.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServerConfig } from '../../../server/config.js';
+import { DEMO_SEED_PASSWORD, loadServerConfig } from '../../../server/config.js';
 import { GLOBAL_BODY_LIMIT, rateLimitPolicies, scrubLogLine } from '../../../server/http/security.js';
 import { SYNC_PROTOCOL_VERSION } from '../../../shared/sync-protocol.js';
 import { postForm, postJson, signIn, startTestServer, storeTargets, type TestServer } from './helpers.js';
@@ -24,6 +24,9 @@ describe('security settings', () => {
     expect(rateLimitPolicies(loadServerConfig({ HOME: '/tmp', FRONTDESK_SIGN_IN_RATE_LIMIT: '500' }))[0]?.max).toBe(500);
     const policyFor = (method: string, url: string) => policies.find((policy) => policy.applies(method, url))?.name ?? null;
     expect(policyFor('POST', '/auth/sign-in')).toBe('sign-in');
+    expect(policyFor('POST', '/auth/refresh')).toBe('refresh');
+    expect(policyFor('POST', '/auth/totp/enroll')).toBe('totp-enroll');
+    expect(policyFor('POST', '/auth/sign-out')).toBeNull();
     expect(policyFor('POST', '/twilio/voice')).toBe('twilio-webhooks');
     expect(policyFor('POST', '/twilio/status')).toBe('twilio-webhooks');
     expect(policyFor('POST', '/open311/v2/requests.json')).toBe('open311-post');
@@ -111,7 +114,7 @@ describe.each(storeTargets())('server security on $kind', (target) => {
 
   it('refuses bodies over the global limit with 413 in our format, and lets sync push carry more', async () => {
     const padding = 'x'.repeat(GLOBAL_BODY_LIMIT + 1024);
-    const tooBig = await postJson(`${test.url}/auth/sign-in`, { agentId: 'demo-lead', padding });
+    const tooBig = await postJson(`${test.url}/auth/sign-in`, { agentId: 'demo-lead', password: DEMO_SEED_PASSWORD, padding });
     expect(tooBig.status).toBe(413);
     expect(await tooBig.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } });
 
@@ -123,16 +126,17 @@ describe.each(storeTargets())('server security on $kind', (target) => {
 
   it('answers the 21st sign-in for one account in a minute with 429 RATE_LIMITED, and other accounts still sign in', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await postJson(`${test.url}/auth/sign-in`, { agentId: 'demo-triage' })).status);
+    const attempt = { agentId: 'demo-triage', password: DEMO_SEED_PASSWORD };
+    for (let i = 0; i < 20; i++) statuses.push((await postJson(`${test.url}/auth/sign-in`, attempt)).status);
     expect(statuses).toEqual(Array(20).fill(200));
-    const limited = await postJson(`${test.url}/auth/sign-in`, { agentId: 'demo-triage' });
+    const limited = await postJson(`${test.url}/auth/sign-in`, attempt);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const body = (await limited.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('RATE_LIMITED');
     expect(body.error.message).toMatch(/at most 20 a minute/);
     // A call center behind one address is not locked out by one account's attempts.
-    expect((await postJson(`${test.url}/auth/sign-in`, { agentId: 'demo-lead' })).status).toBe(200);
+    expect((await postJson(`${test.url}/auth/sign-in`, { agentId: 'demo-lead', password: DEMO_SEED_PASSWORD })).status).toBe(200);
     // Refused floods are not written to the audit log one by one.
     const [failed] = await test.server.store.query<{ n: number }>("SELECT count(*)::int8 AS n FROM audit_log WHERE action = 'auth.sign_in_failed'");
     expect(failed?.n).toBe(0);

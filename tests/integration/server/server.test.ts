@@ -2,8 +2,8 @@
 // they record, and sync pull paging over the seeded change log.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyVoiceToken } from '../../../server/telephony/voice-token.js';
-import { SIMULATED_TWILIO } from '../../../server/config.js';
-import { HealthSchema, ServerErrorBodySchema, SignInResponseSchema } from '../../../shared/server-api.js';
+import { DEMO_SEED_PASSWORD, SIMULATED_TWILIO } from '../../../server/config.js';
+import { HealthSchema, ServerErrorBodySchema, SignedInSchema } from '../../../shared/server-api.js';
 import { parseSyncedRow, PullResponseSchema, type RowChange } from '../../../shared/sync-protocol.js';
 import {
   postForm, postJson, setState, signIn, startTestServer, storeTargets, twilioSignature, type TestServer,
@@ -54,8 +54,8 @@ describe.each(storeTargets())('central server on $kind', (target) => {
   });
 
   it('signs agents in, refuses unsigned requests and bad bodies with catalogue codes', async () => {
-    const response = await postJson(`${base}/auth/sign-in`, { agentId: 'demo-triage' });
-    const signedIn = SignInResponseSchema.parse(await response.json());
+    const response = await postJson(`${base}/auth/sign-in`, { agentId: 'demo-triage', password: DEMO_SEED_PASSWORD });
+    const signedIn = SignedInSchema.parse(await response.json());
     expect(signedIn.agent).toMatchObject({ id: 'demo-triage', displayName: 'Sam Okafor', role: 'triage_call_taker', skills: ['general', 'triage'] });
 
     const unsigned = await postJson(`${base}/sync/pull`, {});
@@ -64,11 +64,14 @@ describe.each(storeTargets())('central server on $kind', (target) => {
     const forged = await postJson(`${base}/sync/pull`, {}, `${signedIn.accessToken.slice(0, -2)}xx`);
     expect(forged.status).toBe(401);
 
-    const bad = await postJson(`${base}/auth/sign-in`, { agentId: 'Not An Id!' });
+    const bad = await postJson(`${base}/auth/sign-in`, { agentId: 'Not An Id!', password: 'x' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
-    const unknown = await postJson(`${base}/auth/sign-in`, { agentId: 'nobody-here' });
-    expect(unknown.status).toBe(404);
+    const noPassword = await postJson(`${base}/auth/sign-in`, { agentId: 'demo-triage' });
+    expect(noPassword.status).toBe(400);
+    const unknown = await postJson(`${base}/auth/sign-in`, { agentId: 'nobody-here', password: DEMO_SEED_PASSWORD });
+    expect(unknown.status).toBe(401);
+    expect(ServerErrorBodySchema.parse(await unknown.json()).error.code).toBe('INVALID_CREDENTIALS');
 
     const state = await fetch(`${base}/agents/me/state`, {
       method: 'PUT',

@@ -3,6 +3,7 @@
 // wait past their patience hang up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, seededRandom, percentile, DEFAULT_SCENARIO } from '../../../scripts/call-scenario.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 import { postJson, startTestServer, type TestServer } from './helpers.js';
 
 describe('call scenario runner', () => {
@@ -28,7 +29,7 @@ describe('call scenario runner', () => {
   it('creates simulated agents only through the sim route, and they can sign in', async () => {
     const created = await postJson(`${test.url}/sim/agents`, { count: 3 });
     expect(await created.json()).toEqual({ agentIds: ['sim-agent-001', 'sim-agent-002', 'sim-agent-003'] });
-    expect((await postJson(`${test.url}/auth/sign-in`, { agentId: 'sim-agent-003' })).status).toBe(200);
+    expect((await postJson(`${test.url}/auth/sign-in`, { agentId: 'sim-agent-003', password: DEMO_SEED_PASSWORD })).status).toBe(200);
     expect((await postJson(`${test.url}/sim/agents`, { count: 0 })).status).toBe(400);
   });
 

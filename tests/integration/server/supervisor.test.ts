@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIMULATED_TWILIO } from '../../../server/config.js';
 import { AgentSchema } from '../../../shared/domain/agent.js';
-import { eventually, signIn, storeTargets } from './helpers.js';
+import { eventually, givePasswords, signIn, storeTargets } from './helpers.js';
 import { LeadSocket } from './live-helpers.js';
 import { LiveSocket, newCallSid, startTelephonyServer, type TelephonyTestServer } from './telephony-helpers.js';
 
@@ -62,6 +62,7 @@ describe.each(storeTargets())('supervisor actions on $kind', (target) => {
          ('general-only', 'Pat Lee', 'call_taker', '{general}', 'offline'),
          ('floor-admin', 'Morgan Diaz', 'admin', '{}', 'offline')`,
     );
+    await givePasswords(test.server.store, ['general-only', 'floor-admin']);
     for (const id of ['demo-calltaker', 'demo-triage', 'demo-lead', 'general-only', 'floor-admin']) tokens.set(id, await signIn(base, id));
   });
   afterAll(async () => {

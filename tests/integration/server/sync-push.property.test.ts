@@ -118,6 +118,8 @@ describe.each(storeTargets())('sync push property on $kind', (target) => {
   let chaosConfig: ServerConfig;
   let reference: Runner;
   let tokens: string[] = [];
+  /** Sessions live in each server's database: the reference server signs the same agents in itself. */
+  let referenceTokens: string[] = [];
   let serviceType = '';
 
   async function start(config: ServerConfig): Promise<Runner> {
@@ -134,8 +136,9 @@ describe.each(storeTargets())('sync push property on $kind', (target) => {
     chaos = await start(chaosConfig);
     reference = await start(serverConfig(target, dirs[1]!, schemas[1]!));
     tokens = await Promise.all(AGENTS.map((agent) => signIn(chaos.url, agent)));
+    referenceTokens = await Promise.all(AGENTS.map((agent) => signIn(reference.url, agent)));
     serviceType = (await chaos.server.store.query<{ code: string }>('SELECT code FROM service_types WHERE active ORDER BY code LIMIT 1'))[0]!.code;
-  });
+  }, 120_000);
   afterAll(async () => {
     await chaos?.server.close();
     await reference?.server.close();
@@ -239,7 +242,7 @@ describe.each(storeTargets())('sync push property on $kind', (target) => {
 
         // The reference server gets each mutation once, alone, in the order the chaos server first processed it.
         for (const { desk, mutation } of processedOrder) {
-          const answer = await push(reference.url, tokens[desk]!, desks[desk]!.clientId, [mutation]);
+          const answer = await push(reference.url, referenceTokens[desk]!, desks[desk]!.clientId, [mutation]);
           expect(answer.results[0]).toEqual(firstResult.get(`${desks[desk]!.clientId}/${mutation.id}`));
         }
         expect(await snapshot(chaos.server, caseIds)).toEqual(await snapshot(reference.server, caseIds));

@@ -23,6 +23,8 @@ describe('the permission table', () => {
     expect(holders('supervisor.act')).toEqual(['team_lead', 'admin']);
     expect(holders('reports.read')).toEqual(['team_lead', 'admin']);
     expect(holders('audit.read')).toEqual(['admin']);
+    expect(holders('agents.admin')).toEqual(['admin']);
+    expect(holders('session.own')).toEqual(['call_taker', 'triage_call_taker', 'team_lead', 'department_staff', 'admin']);
     for (const permission of ['sync.pull', 'sync.push', 'triage.read'] as const) expect(holders(permission)).toEqual(ROLES);
   });
 

@@ -8,21 +8,27 @@ import { createVoiceToken, verifyVoiceToken } from '../../../server/telephony/vo
 const SECRET = 'a-test-secret-of-some-length';
 
 describe('agent access tokens', () => {
-  it('round-trips the agent id until it expires', () => {
+  const SESSION = '0192f3a1-2155-4550-8142-123456789012';
+  const claims = { agentId: 'demo-calltaker', sessionId: SESSION };
+
+  it('round-trips the agent and session until it expires', () => {
     const now = new Date('2026-11-25T08:00:00Z');
-    const { token, expiresAt } = issueAccessToken(SECRET, 'demo-calltaker', now);
-    expect(expiresAt.toISOString()).toBe('2026-11-25T20:00:00.000Z');
-    expect(verifyAccessToken(SECRET, token, now)).toBe('demo-calltaker');
-    expect(verifyAccessToken(SECRET, token, new Date('2026-11-25T19:59:59Z'))).toBe('demo-calltaker');
-    expect(verifyAccessToken(SECRET, token, new Date('2026-11-25T20:00:00Z'))).toBeNull();
+    const { token, expiresAt } = issueAccessToken(SECRET, claims, 15 * 60, now);
+    expect(expiresAt.toISOString()).toBe('2026-11-25T08:15:00.000Z');
+    expect(verifyAccessToken(SECRET, token, now)).toEqual(claims);
+    expect(verifyAccessToken(SECRET, token, new Date('2026-11-25T08:14:59Z'))).toEqual(claims);
+    expect(verifyAccessToken(SECRET, token, new Date('2026-11-25T08:15:00Z'))).toBeNull();
   });
 
   it('refuses tokens signed with another secret, edited, or malformed', () => {
-    const { token } = issueAccessToken(SECRET, 'demo-calltaker');
+    const { token } = issueAccessToken(SECRET, claims, 900);
     expect(verifyAccessToken('another-secret-entirely', token)).toBeNull();
     expect(verifyAccessToken(SECRET, token.replace('demo-calltaker', 'demo-lead'))).toBeNull();
-    const [, expiry, signature] = token.split('.');
-    expect(verifyAccessToken(SECRET, `demo-calltaker.${Number(expiry) + 3600}.${signature}`)).toBeNull();
+    expect(verifyAccessToken(SECRET, token.replace(SESSION, '0192f3a1-2155-4550-8142-123456789013'))).toBeNull();
+    const [agent, session, expiry, signature] = token.split('.');
+    expect(verifyAccessToken(SECRET, `${agent}.${session}.${Number(expiry) + 3600}.${signature}`)).toBeNull();
+    // The old form without a session is no longer accepted.
+    expect(verifyAccessToken(SECRET, `${agent}.${expiry}.${signature}`)).toBeNull();
     expect(verifyAccessToken(SECRET, '')).toBeNull();
     expect(verifyAccessToken(SECRET, 'demo-calltaker')).toBeNull();
   });

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { defaultDataDir, DEMO_TOKEN_SECRET, loadServerConfig, SIMULATED_TWILIO } from '../../../server/config.js';
+import { defaultDataDir, DEMO_SEED_PASSWORD, DEMO_TOKEN_SECRET, loadServerConfig, SIMULATED_TWILIO } from '../../../server/config.js';
 import { parseTwiml } from '../../../server/telephony/sim-twiml.js';
 import { conferenceTwiml, dialAgentTwiml, enqueueTwiml, hangupTwiml, queueWaitTwiml } from '../../../server/telephony/twiml.js';
 
@@ -170,7 +170,27 @@ describe('loadServerConfig', () => {
     });
     expect(config.twilio.accountSid).toBe(`AC${'a'.repeat(32)}`);
     expect(config.tokenSecret).toBe('a-long-enough-production-secret');
+    // No demo password with real Twilio: seeded agents cannot sign in until one is set.
+    expect(config.seedPassword).toBeNull();
     expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_911_TRANSFER_NUMBERS: '911' })).toThrow(ZodError);
+  });
+
+  it('reads the sign-in settings, with the demo seed password only in simulated mode', () => {
+    expect(loadServerConfig({ HOME: '/h' })).toMatchObject({
+      seedPassword: DEMO_SEED_PASSWORD, accessTokenMinutes: 15, refreshTokenHours: 12, lockoutAttempts: 5, lockoutMinutes: 15,
+      totpRequiredRoles: ['team_lead', 'admin'], offlineUnlockHours: 12, lockAfterMinutes: 10,
+    });
+    const set = loadServerConfig({
+      HOME: '/h', FRONTDESK_SEED_PASSWORD: 'another-seed-password', FRONTDESK_ACCESS_TOKEN_MINUTES: '5', FRONTDESK_REFRESH_TOKEN_HOURS: '9',
+      FRONTDESK_LOCKOUT_ATTEMPTS: '3', FRONTDESK_LOCKOUT_MINUTES: '30', FRONTDESK_TOTP_REQUIRED_ROLES: '',
+      FRONTDESK_OFFLINE_UNLOCK_HOURS: '24', FRONTDESK_LOCK_AFTER_MINUTES: '5',
+    });
+    expect(set).toMatchObject({
+      seedPassword: 'another-seed-password', accessTokenMinutes: 5, refreshTokenHours: 9, lockoutAttempts: 3, lockoutMinutes: 30,
+      totpRequiredRoles: [], offlineUnlockHours: 24, lockAfterMinutes: 5,
+    });
+    expect(set.now()).toBeInstanceOf(Date);
+    expect(() => loadServerConfig({ HOME: '/h', FRONTDESK_TOTP_REQUIRED_ROLES: 'team_lead,boss' })).toThrow(ZodError);
   });
 
   it("puts data in the platform's user data directory", () => {
