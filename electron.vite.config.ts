@@ -1,24 +1,27 @@
 // The desktop build (`npx electron-vite build` → out/): the main process with the desk host as a
-// second entry (better-sqlite3 stays external: it is a native module loaded at run time), the
-// sandboxed preload as one CommonJS file, and the same React renderer as the web build.
+// second entry (the SQLite driver and Argon2 stay external: native modules loaded at run time),
+// the sandboxed preloads as self-contained CommonJS files, and the same React renderer as the web
+// build plus the cache passphrase prompt's page.
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { cspMetaPlugin } from './vite.config.js';
 
 const root = import.meta.dirname;
+// The encrypting SQLite driver (the only one the app loads) and Argon2 for the cache passphrase.
+const NATIVE_MODULES = ['better-sqlite3-multiple-ciphers', '@node-rs/argon2'];
 
 export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      externalizeDeps: { include: ['better-sqlite3'] },
+      externalizeDeps: { include: NATIVE_MODULES },
       rolldownOptions: {
         input: {
           index: resolve(root, 'electron/main/index.ts'),
           'desk-host': resolve(root, 'electron/host/utility-entry.ts'),
         },
-        external: ['better-sqlite3'],
+        external: NATIVE_MODULES,
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },
@@ -27,9 +30,11 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/preload'),
       rolldownOptions: {
-        input: { index: resolve(root, 'electron/preload/index.ts') },
-        // Sandboxed preloads cannot be ES modules; one self-contained CommonJS file it is.
-        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+        input: { index: resolve(root, 'electron/preload/index.ts'), passphrase: resolve(root, 'electron/preload/passphrase.ts') },
+        // Sandboxed preloads cannot be ES modules nor require files of their own: one CommonJS file
+        // each. Two inputs rule out codeSplitting: false, so the two share no module but electron's
+        // (tests/unit/electron/preload-passphrase.test.ts checks), leaving rolldown nothing to split.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
@@ -39,7 +44,7 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       chunkSizeWarningLimit: 800,
-      rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+      rolldownOptions: { input: { index: resolve(root, 'renderer/index.html'), passphrase: resolve(root, 'renderer/passphrase.html') } },
     },
   },
 });

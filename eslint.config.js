@@ -9,11 +9,12 @@ const nodeBuiltins = [
   'node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream',
   'url', 'util', 'events', 'worker_threads', 'zlib', 'module', 'process', 'buffer',
 ];
-const nodeOnlyPackages = ['better-sqlite3', 'pg', '@electric-sql/pglite', 'fastify', '@fastify/*', 'ws', 'twilio', 'twilio/*'];
+const nodeOnlyPackages = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'pg', '@electric-sql/pglite', 'fastify', '@fastify/*', 'ws', 'twilio', 'twilio/*'];
 
 const noElectron = { regex: '^electron(/.*)?$', message: 'Only electron/main and electron/preload may import electron.' };
 const noNode = { group: nodeBuiltins, message: 'The renderer runs in a sandboxed browser page: no Node modules.' };
 const noNodeOnly = { group: nodeOnlyPackages, message: 'This package runs in Node only; reach it through DeskApi or the server.' };
+const noPlainSqlite = { group: ['better-sqlite3'], message: 'The cache is encrypted: open it through electron/host/cache/open-cache.ts, never with plain better-sqlite3.' };
 const layer = (name, folders) => ({
   group: folders.map((folder) => `**/${folder}/**`),
   message: `${name} may not import from here (see the layer table in DESIGN.md).`,
@@ -57,7 +58,7 @@ export default tseslint.config(
   {
     files: ['electron/host/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noElectron, layer('The desk host', ['renderer', 'server', 'electron/main', 'electron/preload'])] }],
+      'no-restricted-imports': ['error', { patterns: [noElectron, noPlainSqlite, layer('The desk host', ['renderer', 'server', 'electron/main', 'electron/preload'])] }],
     },
   },
   {

@@ -1,5 +1,5 @@
 // Where the desktop finds its pieces and settings: the central server, the agent, the built
-// renderer, preload and desk-host entry, and (in development only) the better-sqlite3 binary
+// renderer, preload and desk-host entry, and (in development only) the SQLite driver's binary
 // rebuilt for Electron's ABI in .electron-native/ so Node's copy stays usable for `npm test`.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,7 +46,7 @@ export function resolveDesktopConfig(environment: DesktopEnvironment): DesktopCo
   const serverUrl = new URL(env.FRONTDESK_SERVER_URL ?? DEFAULT_SERVER_URL).toString().replace(/\/+$/, '');
   const agentId = env.FRONTDESK_AGENT_ID ?? DEFAULT_AGENT_ID;
   // Packaged apps load the module electron-builder rebuilt; only development needs the side copy.
-  const devBinding = join(environment.appPath, '.electron-native', 'better_sqlite3.node');
+  const devBinding = join(environment.appPath, '.electron-native', 'better_sqlite3_multiple_ciphers.node');
   const sqliteNativeBinding = !isPackaged && environment.exists(devBinding) ? devBinding : undefined;
   // electron-vite dev serves the renderer and says where; a packaged app never trusts that variable.
   const devServerUrl = !isPackaged && env.ELECTRON_RENDERER_URL ? env.ELECTRON_RENDERER_URL : null;

@@ -17,7 +17,8 @@ export type DeskHostProcess = {
 const RESTART_CEILING_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
 
-export function startDeskHostProcess(entry: string, options: HostStartOptions): DeskHostProcess {
+/** `cacheKey` goes to the host in its start message only: never in argv or the environment, which other processes can read. */
+export function startDeskHostProcess(entry: string, options: HostStartOptions, cacheKey: Buffer): DeskHostProcess {
   let child: UtilityProcess | null = null;
   let running = false;
   let stopping = false;
@@ -45,7 +46,10 @@ export function startDeskHostProcess(entry: string, options: HostStartOptions): 
     hostProcess.on('spawn', () => {
       running = true;
       // Undefined fields are dropped so the host's schema sees exactly what was set.
-      const start: HostControlMessage = { kind: 'start', options: JSON.parse(JSON.stringify(options)) as HostStartOptions };
+      const start: HostControlMessage = {
+        kind: 'start',
+        options: { ...(JSON.parse(JSON.stringify(options)) as HostStartOptions), cacheKey: cacheKey.toString('hex') },
+      };
       hostProcess.postMessage(start);
     });
     hostProcess.on('message', (message: unknown) => channel.receive(message));

@@ -1,10 +1,14 @@
 // Electron's main process: app lifecycle, one locked-down window, the desk host in a utility
 // process, and the IPC that carries DeskApi between them. Thin: the work is in the host.
 import { existsSync } from 'node:fs';
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, safeStorage, session } from 'electron';
+import { toDeskError } from '../../shared/errors.js';
+import { obtainCacheKey } from './cache-key.js';
 import { resolveDesktopConfig } from './config.js';
 import { buildContentSecurityPolicy } from '../../build/csp.js';
 import { startDeskHostProcess, type DeskHostProcess } from './host-process.js';
+import { createPassphrasePrompt } from './passphrase-prompt.js';
 import { forwardDeskEvent, registerDeskIpc } from './ipc.js';
 import { mainLog } from './log.js';
 import { installSessionSecurity } from './security.js';
@@ -46,7 +50,14 @@ async function start(): Promise<void> {
     config.pages,
     buildContentSecurityPolicy({ connectOrigins: [config.host.serverUrl], devServerOrigin: config.pages.devServerOrigin }),
   );
-  host = startDeskHostProcess(config.hostEntry, config.host);
+  const cacheKey = await unlockCache();
+  if (!cacheKey) return;
+  host = startDeskHostProcess(config.hostEntry, config.host, cacheKey.key);
+  host.channel.onLifecycle((message) => {
+    if (message.kind === 'start-failed' && message.error.code === 'CACHE_KEY_INVALID') {
+      dialog.showErrorBox('Frontdesk311 cannot open its local cache', message.error.message);
+    }
+  });
   host.channel.onEvent((message) => {
     const contents = mainWindow?.webContents;
     if (contents && !contents.isDestroyed()) forwardDeskEvent(contents, message);
@@ -69,6 +80,30 @@ async function start(): Promise<void> {
     },
   });
   await openWindow();
+  // Only now: closing the prompt earlier would leave no window and quit the app.
+  passphrasePrompt?.close();
+}
+
+let passphrasePrompt: ReturnType<typeof createPassphrasePrompt> | null = null;
+
+/** The cache key from safeStorage, or from a passphrase where safeStorage cannot keep it; null if the agent gave up. */
+async function unlockCache(): Promise<{ key: Buffer } | null> {
+  passphrasePrompt = createPassphrasePrompt({
+    pageFile: join(dirname(config.rendererFile), 'passphrase.html'),
+    preloadPath: join(dirname(config.preloadPath), 'passphrase.cjs'),
+    devServerUrl: config.devServerUrl,
+  });
+  try {
+    const cacheKey = await obtainCacheKey({ userDataPath: app.getPath('userData'), safeStorage, askPassphrase: passphrasePrompt.ask });
+    if (!cacheKey) app.quit();
+    else mainLog('info', `cache key from ${cacheKey.source}`);
+    return cacheKey;
+  } catch (error) {
+    passphrasePrompt.close();
+    dialog.showErrorBox('Frontdesk311 cannot open its local cache', toDeskError(error).message);
+    app.exit(1);
+    return null;
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -6,7 +6,7 @@
 // Kept during the bulk phase: primary keys and UNIQUE constraints (upserts need them), the phone
 // index (the screen pop's lookup), and the map triggers (few cases are open, so they cost little,
 // and "open cases nearby" stays right). Without the other indexes a query is slower, never wrong.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from './open-cache.js';
 
 export type FirstSyncPhase = 'bulk' | null;
 

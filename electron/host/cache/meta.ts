@@ -1,7 +1,7 @@
 // Small key/value facts about this install kept in the cache: the client id, the sync schema
 // the rows were written with, the last signed-in agent (so the desk can start offline).
 import { randomBytes } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from './open-cache.js';
 
 export function readMeta(db: Database, key: string): string | null {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;

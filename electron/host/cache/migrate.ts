@@ -1,6 +1,6 @@
 // Runs the pending cache migrations in one transaction and records the version reached in
 // `PRAGMA user_version`, so a crash half-way leaves the cache at its old version.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from './open-cache.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import { CACHE_MIGRATIONS, latestCacheVersion, type CacheMigration } from './migrations/index.js';
 

@@ -1,9 +1,9 @@
 // When the cache is unreadable, the unsent mutations may still be: read what can be read of the
 // outbox (and the client id and mutation counter they are numbered under) before the file is
 // moved aside, and carry it into the fresh cache so nothing the agent saved is lost.
-import Database from 'better-sqlite3';
 import { MutationSchema } from '../../../shared/mutations.js';
 import { writeMeta } from './meta.js';
+import { openCacheFile, type CacheDatabase } from './open-cache.js';
 
 interface RescuedEntry {
   mutation_id: number;
@@ -23,10 +23,10 @@ export interface RescuedOutbox {
 }
 
 /** Best effort: null when not even the client id can be read (mutations without it cannot be pushed safely). */
-export function readOutboxForRescue(path: string, nativeBinding?: string): RescuedOutbox | null {
-  let db: Database.Database | undefined;
+export function readOutboxForRescue(path: string, options: { key?: Buffer; nativeBinding?: string } = {}): RescuedOutbox | null {
+  let db: CacheDatabase | undefined;
   try {
-    db = new Database(path, nativeBinding ? { readonly: true, fileMustExist: true, nativeBinding } : { readonly: true, fileMustExist: true });
+    db = openCacheFile(path, { ...options, readonly: true });
     const meta = (key: string): string | null => {
       try {
         return (db!.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined) ?? null;
@@ -63,7 +63,7 @@ export function readOutboxForRescue(path: string, nativeBinding?: string): Rescu
 }
 
 /** Writes the rescued outbox into a fresh cache; the first pull's rebase replays its effects. */
-export function restoreRescuedOutbox(db: Database.Database, rescued: RescuedOutbox): number {
+export function restoreRescuedOutbox(db: CacheDatabase, rescued: RescuedOutbox): number {
   return db.transaction(() => {
     writeMeta(db, 'client_id', rescued.clientId);
     writeMeta(db, 'last_mutation_id_issued', String(rescued.lastIssued));

@@ -1,7 +1,7 @@
 // Reads and writes synced records in their cache tables, one prepared statement per operation.
 // The pull, the mutations' local effects and the rebase all go through here, so a record is
 // stored the same way whoever writes it.
-import type { Database, Statement } from 'better-sqlite3';
+import type { CacheDatabase as Database, CacheStatement as Statement } from './open-cache.js';
 import type { CaseConflict, CaseNote } from '../../../shared/domain/case-history.js';
 import type { Caller } from '../../../shared/domain/caller.js';
 import type { Neighborhood } from '../../../shared/domain/neighborhood.js';
@@ -10,8 +10,9 @@ import type { ServiceType } from '../../../shared/domain/service-type.js';
 import type { SyncedEntity } from '../../../shared/sync-protocol.js';
 import { TriageRecordRowSchema, type PublishedProtocol, type TriageRecordRow } from '../../../shared/triage/published.js';
 import {
-  callerFromColumns, callerToColumns, caseConflictFromColumns, caseConflictToColumns, caseNoteFromColumns, caseNoteToColumns,
-  neighborhoodToColumns, serviceRequestFromColumns, serviceRequestToColumns, serviceTypeToColumns,
+  callerFromColumns, callerToValues, caseConflictFromColumns, caseConflictToColumns, caseNoteFromColumns, caseNoteToColumns,
+  neighborhoodToColumns, serviceRequestFromColumns, serviceRequestToValues, serviceTypeToColumns,
+  CALLER_COLUMNS, SERVICE_REQUEST_COLUMNS,
   type CallerColumns, type CaseConflictColumns, type CaseNoteColumns, type ServiceRequestColumns,
 } from './rows.js';
 
@@ -34,12 +35,6 @@ export interface RowStore {
   del(entity: SyncedEntity, id: string): void;
   get<E extends MutableEntity>(entity: E, id: string): SyncedRecords[E] | null;
 }
-
-const SERVICE_REQUEST_COLUMNS = [
-  'id', 'reference', 'caller_id', 'service_type_code', 'status', 'channel', 'description', 'address', 'zipcode',
-  'neighborhood_id', 'lat', 'lon', 'agency', 'requested_at', 'requested_ms', 'updated_at', 'closed_at', 'closed_ms',
-  'provisional_reference', 'field_versions', 'priority',
-];
 
 interface Statements {
   put: Record<SyncedEntity, Statement>;
@@ -72,13 +67,13 @@ export function rowStoreFor(db: Database): RowStore {
           return;
         case 'caller': {
           const caller = row as Caller;
-          s.put.caller.run(callerToColumns(caller));
+          s.put.caller.run(callerToValues(caller));
           s.clearPhones.run(caller.id);
           caller.phones.forEach((e164, position) => s.putPhone.run(caller.id, position, e164));
           return;
         }
         case 'service_request':
-          s.put.service_request.run(serviceRequestToColumns(row as ServiceRequest));
+          s.put.service_request.run(serviceRequestToValues(row as ServiceRequest));
           return;
         case 'case_note':
           s.put.case_note.run(caseNoteToColumns(row as CaseNote));
@@ -138,19 +133,18 @@ export function rowStoreFor(db: Database): RowStore {
 }
 
 function prepare(db: Database): Statements {
-  const upsert = (table: string, key: string, columns: string[]) =>
+  // `byPosition`: values bound in column order (the bulk entities), else by name.
+  const upsert = (table: string, key: string, columns: readonly string[], byPosition = false) =>
     db.prepare(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => (byPosition ? '?' : `@${c}`)).join(', ')})
        ON CONFLICT (${key}) DO UPDATE SET ${columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
   return {
     put: {
       service_type: upsert('service_types', 'code', ['code', 'name', 'agency', 'active', 'needs_location']),
       neighborhood: upsert('neighborhoods', 'id', ['id', 'name', 'label_lat', 'label_lon']),
-      caller: upsert('callers', 'id', [
-        'id', 'name', 'email', 'address', 'zipcode', 'neighborhood_id', 'lat', 'lon', 'preferred_language', 'created_at', 'updated_at',
-      ]),
-      service_request: upsert('service_requests', 'id', SERVICE_REQUEST_COLUMNS),
+      caller: upsert('callers', 'id', CALLER_COLUMNS, true),
+      service_request: upsert('service_requests', 'id', SERVICE_REQUEST_COLUMNS, true),
       case_note: upsert('case_notes', 'id', ['id', 'case_id', 'text', 'author_agent_id', 'created_at']),
       case_conflict: upsert('case_conflicts', 'id', ['id', 'case_id', 'resolved_at', 'record']),
       triage_protocol: upsert('triage_protocols', 'key', ['key', 'id', 'version', 'effective_from', 'json']),

@@ -46,20 +46,17 @@ export interface ServiceRequestColumns {
   priority: ServiceRequest['priority'];
 }
 
-export function callerToColumns(caller: Caller): CallerColumns {
-  return {
-    id: caller.id,
-    name: caller.name,
-    email: caller.email,
-    address: caller.address,
-    zipcode: caller.zipcode,
-    neighborhood_id: caller.neighborhoodId,
-    lat: caller.lat,
-    lon: caller.lon,
-    preferred_language: caller.preferredLanguage,
-    created_at: caller.createdAt,
-    updated_at: caller.updatedAt,
-  };
+/** The callers columns a pull writes, in the order of `callerToValues`. */
+export const CALLER_COLUMNS = [
+  'id', 'name', 'email', 'address', 'zipcode', 'neighborhood_id', 'lat', 'lon', 'preferred_language', 'created_at', 'updated_at',
+] as const;
+
+/** Bound by position: a first sync writes a million rows, and naming each value costs a lookup. */
+export function callerToValues(caller: Caller): unknown[] {
+  return [
+    caller.id, caller.name, caller.email, caller.address, caller.zipcode, caller.neighborhoodId, caller.lat, caller.lon,
+    caller.preferredLanguage, caller.createdAt, caller.updatedAt,
+  ];
 }
 
 export function callerFromColumns(row: CallerColumns, phones: string[]): Caller {
@@ -79,30 +76,21 @@ export function callerFromColumns(row: CallerColumns, phones: string[]): Caller 
   };
 }
 
-export function serviceRequestToColumns(request: ServiceRequest): ServiceRequestColumns {
-  return {
-    id: request.id,
-    reference: request.reference,
-    caller_id: request.callerId,
-    service_type_code: request.serviceTypeCode,
-    status: request.status,
-    channel: request.channel,
-    description: request.description,
-    address: request.address,
-    zipcode: request.zipcode,
-    neighborhood_id: request.neighborhoodId,
-    lat: request.lat,
-    lon: request.lon,
-    agency: request.agency,
-    requested_at: request.requestedAt,
-    requested_ms: Date.parse(request.requestedAt),
-    updated_at: request.updatedAt,
-    closed_at: request.closedAt,
-    closed_ms: request.closedAt === null ? null : Date.parse(request.closedAt),
-    provisional_reference: request.provisionalReference,
-    field_versions: JSON.stringify(request.fieldVersions),
-    priority: request.priority,
-  };
+/** The service_requests columns a pull writes and a read returns, in the order of `serviceRequestToValues`. */
+export const SERVICE_REQUEST_COLUMNS = [
+  'id', 'reference', 'caller_id', 'service_type_code', 'status', 'channel', 'description', 'address', 'zipcode',
+  'neighborhood_id', 'lat', 'lon', 'agency', 'requested_at', 'requested_ms', 'updated_at', 'closed_at', 'closed_ms',
+  'provisional_reference', 'field_versions', 'priority',
+] as const satisfies ReadonlyArray<keyof ServiceRequestColumns>;
+
+export function serviceRequestToValues(request: ServiceRequest): unknown[] {
+  return [
+    request.id, request.reference, request.callerId, request.serviceTypeCode, request.status, request.channel,
+    request.description, request.address, request.zipcode, request.neighborhoodId, request.lat, request.lon, request.agency,
+    request.requestedAt, Date.parse(request.requestedAt), request.updatedAt, request.closedAt,
+    request.closedAt === null ? null : Date.parse(request.closedAt), request.provisionalReference,
+    JSON.stringify(request.fieldVersions), request.priority,
+  ];
 }
 
 export function serviceRequestFromColumns(row: ServiceRequestColumns): ServiceRequest {
@@ -126,6 +114,50 @@ export function serviceRequestFromColumns(row: ServiceRequestColumns): ServiceRe
     provisionalReference: row.provisional_reference,
     fieldVersions: JSON.parse(row.field_versions) as Record<string, number>,
     priority: row.priority,
+  };
+}
+
+/**
+ * The columns `serviceRequestFromValues` reads, in its order. Hot paths (the screen pop) select
+ * them as arrays (`.raw()`): better-sqlite3 names every column of every row object it builds, which
+ * costs more than reading the row.
+ */
+export const SERVICE_REQUEST_VALUE_COLUMNS = [
+  'id', 'reference', 'caller_id', 'service_type_code', 'status', 'channel', 'description', 'address', 'zipcode',
+  'neighborhood_id', 'lat', 'lon', 'agency', 'requested_at', 'updated_at', 'closed_at', 'provisional_reference',
+  'field_versions', 'priority',
+] as const satisfies readonly (keyof ServiceRequestColumns)[];
+
+type ColumnValues<Columns, Names extends readonly (keyof Columns)[]> = { -readonly [I in keyof Names]: Names[I] extends keyof Columns ? Columns[Names[I]] : never };
+export type ServiceRequestValues = ColumnValues<ServiceRequestColumns, typeof SERVICE_REQUEST_VALUE_COLUMNS>;
+
+/** `SERVICE_REQUEST_VALUE_COLUMNS` as a select list, each column prefixed with the table's alias. */
+export function serviceRequestSelectList(alias: string): string {
+  return SERVICE_REQUEST_VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+}
+
+/** `serviceRequestFromColumns` for a row selected as an array (`serviceRequestSelectList`, then `.raw()`); more columns may follow. */
+export function serviceRequestFromValues(values: readonly [...ServiceRequestValues, ...unknown[]]): ServiceRequest {
+  return {
+    id: values[0],
+    reference: values[1],
+    callerId: values[2],
+    serviceTypeCode: values[3],
+    status: values[4],
+    channel: values[5],
+    description: values[6],
+    address: values[7],
+    zipcode: values[8],
+    neighborhoodId: values[9],
+    lat: values[10],
+    lon: values[11],
+    agency: values[12],
+    requestedAt: values[13],
+    updatedAt: values[14],
+    closedAt: values[15],
+    provisionalReference: values[16],
+    fieldVersions: JSON.parse(values[17]) as Record<string, number>,
+    priority: values[18],
   };
 }
 

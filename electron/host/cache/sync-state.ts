@@ -1,7 +1,8 @@
 // The sync bookkeeping row and the row counts shown in the status bar.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from './open-cache.js';
 import { SYNC_SCHEMA_VERSION } from '../../../shared/sync-protocol.js';
 import { readMeta, writeMeta } from './meta.js';
+import { AGENT_WORK } from '../outbox/outbox.js';
 
 export interface StoredSyncState {
   cursor: number;
@@ -24,7 +25,7 @@ export interface LocalCounts {
 }
 
 export function countLocal(db: Database): LocalCounts {
-  const outbox = db.prepare(`SELECT count(*) FILTER (WHERE state != 'rejected') AS pending, count(*) FILTER (WHERE state = 'rejected') AS rejected FROM outbox`).get() as { pending: number; rejected: number };
+  const outbox = db.prepare(`SELECT count(*) FILTER (WHERE state != 'rejected') AS pending, count(*) FILTER (WHERE state = 'rejected') AS rejected FROM outbox WHERE ${AGENT_WORK}`).get() as { pending: number; rejected: number };
   const conflicts = db.prepare('SELECT count(*) AS n FROM case_conflicts WHERE resolved_at IS NULL').get() as { n: number };
   return { pendingMutations: outbox.pending, rejectedMutations: outbox.rejected, openConflicts: conflicts.n };
 }

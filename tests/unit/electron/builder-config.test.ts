@@ -26,7 +26,7 @@ describe('build/electron-builder.yml', () => {
     expect(targets('mac')).toContain('dmg');
   });
 
-  it('sets the Electron fuses and unpacks the native SQLite module', () => {
+  it('sets the Electron fuses and unpacks the native modules: the encrypting SQLite driver and Argon2', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
@@ -36,6 +36,14 @@ describe('build/electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
     });
     expect(config.asar).toBe(true);
-    expect(JSON.stringify(config.asarUnpack)).toContain('better-sqlite3');
+    expect(config.asarUnpack).toEqual(['node_modules/better-sqlite3-multiple-ciphers/**/*', 'node_modules/@node-rs/**/*']);
+  });
+
+  it('packages the encrypting SQLite driver and not plain better-sqlite3', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['better-sqlite3-multiple-ciphers', '@node-rs/argon2']));
+    // Plain SQLite stays for tests ("open it without the key") and the benchmark baseline only.
+    expect(Object.keys(manifest.dependencies)).not.toContain('better-sqlite3');
+    expect(Object.keys(manifest.devDependencies)).toContain('better-sqlite3');
   });
 });

@@ -30,9 +30,11 @@ describe('resolveDesktopConfig', () => {
     expect(config.pages).toEqual({ rendererFileUrl: 'file:///repo/out/renderer/index.html', devServerOrigin: null });
   });
 
-  it('loads the Electron build of better-sqlite3 in development only, when it exists', () => {
-    const exists = (path: string) => path === '/repo/.electron-native/better_sqlite3.node';
-    expect(resolveDesktopConfig(environment({ exists })).host.sqliteNativeBinding).toBe('/repo/.electron-native/better_sqlite3.node');
+  it('loads the Electron build of the encrypting SQLite driver in development only, when it exists', () => {
+    const exists = (path: string) => path === '/repo/.electron-native/better_sqlite3_multiple_ciphers.node';
+    expect(resolveDesktopConfig(environment({ exists })).host.sqliteNativeBinding).toBe('/repo/.electron-native/better_sqlite3_multiple_ciphers.node');
+    // A stale rebuild of plain better-sqlite3 (no encryption) is never picked up.
+    expect(resolveDesktopConfig(environment({ exists: (path) => path === '/repo/.electron-native/better_sqlite3.node' })).host.sqliteNativeBinding).toBeUndefined();
     expect(resolveDesktopConfig(environment({ exists, isPackaged: true })).host.sqliteNativeBinding).toBeUndefined();
   });
 

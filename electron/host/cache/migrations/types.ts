@@ -1,5 +1,5 @@
 // The shape of one cache migration. Versions are spaced by ten so a fix can slot in between.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from '../open-cache.js';
 
 export interface CacheMigration {
   /** Recorded in `PRAGMA user_version` once applied; strictly increasing through the list. */
