@@ -9,6 +9,7 @@ import { startHost } from '../electron/host/host.js';
 import { startServer, ServerConfigSchema } from '../server/app.js';
 import { benchPostgresSchema, postgresReachable } from './postgres.js';
 import { round, writeBenchResult } from './report.js';
+import { DEMO_SEED_PASSWORD } from '../server/config.js';
 
 const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 5_000);
 
@@ -21,7 +22,7 @@ export async function run(): Promise<string> {
     host: '127.0.0.1', port: 0, dataDir: join(dir, 'server'), logLevel: 'silent', seed: { callers: 200, cases: 600 },
     ...(usePostgres ? { databaseUrl: postgres.url, databaseSchema: postgres.schema } : {}),
   }));
-  const common = { dataDir: join(dir, 'desk'), agentId: 'demo-calltaker', pokes: false, pullIntervalMs: 3_600_000, closedCaseDays: 100_000, log: () => undefined } as const;
+  const common = { dataDir: join(dir, 'desk'), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pokes: false, pullIntervalMs: 3_600_000, closedCaseDays: 100_000, log: () => undefined } as const;
   try {
     const first = await startHost({ ...common, serverUrl: server.url });
     await first.syncOnce();

@@ -24,6 +24,7 @@ const controller = new DeskController({
   tonePlayer: createWebAudioTonePlayer(),
   notifier: createNotifier(window.deskShell, typeof Notification === 'undefined' ? undefined : Notification),
   isPageVisible: () => document.visibilityState === 'visible' && document.hasFocus(),
+  inputTarget: window,
 });
 
 const container = document.getElementById('root');

@@ -32,6 +32,28 @@ export const SessionInfoSchema = z.object({
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 
+/**
+ * Who may use this desk right now. `signed_out`: no usable sign-in, the password (and the code
+ * of the second factor) is needed with the server reachable. `locked`: signed in before, unlock
+ * with the password, offline too until `offlineUnlockUntil`. `totp_enrollment`: the password was
+ * right and the role needs a second factor: show `enrollment`, then completeTotpEnrollment.
+ * While not `unlocked`, the host refuses every method that reads or changes residents' data
+ * (DESK_LOCKED); sync and the phone keep going.
+ */
+export const DeskAuthStateSchema = z.object({
+  state: z.enum(['signed_out', 'locked', 'totp_enrollment', 'unlocked']),
+  /** The agent this desk is set up for. */
+  agentId: AgentIdSchema,
+  /** Their name once known (a sign-in on this install), for the lock screen. */
+  displayName: z.string().nullable(),
+  /** Why it is not unlocked: 'start', 'inactivity', 'manual', 'signed_out', 'signed_out_everywhere', 'session_ended'. */
+  reason: z.string().nullable(),
+  offlineUnlockUntil: IsoTimeSchema.nullable(),
+  lockAfterMinutes: z.number().positive(),
+  enrollment: z.object({ otpauthUri: z.string(), secret: z.string(), expiresAt: IsoTimeSchema }).nullable(),
+});
+export type DeskAuthState = z.infer<typeof DeskAuthStateSchema>;
+
 export const CaseSummarySchema = ServiceRequestSchema.extend({
   serviceTypeName: z.string(),
 });
@@ -169,6 +191,18 @@ export const WallboardRelayMessageSchema = z.discriminatedUnion('type', [...Live
 export type WallboardRelayMessage = z.infer<typeof WallboardRelayMessageSchema>;
 
 export const DeskMethods = {
+  // Identity (issue: sign-in, offline unlock, inactivity lock). Allowed in every state.
+  getAuthState: { params: Empty, result: DeskAuthStateSchema },
+  /** Online sign-in with the server; offline it unlocks with the local verifier while that is valid. */
+  signIn: {
+    params: z.object({ agentId: AgentIdSchema, password: z.string().min(1).max(256), totpCode: z.string().regex(/^\d{6}$/).optional() }).strict(),
+    result: DeskAuthStateSchema,
+  },
+  completeTotpEnrollment: { params: z.object({ totpCode: z.string().regex(/^\d{6}$/) }).strict(), result: DeskAuthStateSchema },
+  unlock: { params: z.object({ password: z.string().min(1).max(256) }).strict(), result: DeskAuthStateSchema },
+  lock: { params: z.object({ reason: z.enum(['manual', 'inactivity']) }).strict(), result: DeskAuthStateSchema },
+  /** Ends this desk's session on the server (every session of the agent with `everywhere`) and forgets the local verifier. */
+  signOut: { params: z.object({ everywhere: z.boolean().default(false) }).strict(), result: DeskAuthStateSchema },
   getSession: { params: Empty, result: SessionInfoSchema },
   lookupCaller: { params: z.object({ phone: z.string().min(1).max(64) }).strict(), result: ScreenPopSchema },
   getSyncStatus: { params: Empty, result: SyncStatusSchema },
@@ -233,6 +267,7 @@ export type DeskMethodName = keyof typeof DeskMethods;
 export const DESK_METHOD_NAMES = Object.keys(DeskMethods) as DeskMethodName[];
 
 export const DeskEvents = {
+  authState: DeskAuthStateSchema,
   syncStatus: SyncStatusSchema,
   agentChanged: AgentSchema,
   /** Cases changed locally or by a pull; the renderer refreshes what it shows of them. */

@@ -1,9 +1,12 @@
-// The host's implementation of DeskApi: session facts, the screen pop, sync status, the few
-// calls that go to the server (agent state, voice token), the case methods from
+// The host's implementation of DeskApi: sign-in and locking from auth/desk-auth.ts (and the gate
+// of auth/desk-gate.ts around everything else), session facts, the screen pop, sync status, the
+// few calls that go to the server (agent state, voice token), the case methods from
 // cases/case-desk.ts, the call control from calls/call-desk.ts, triage from triage/triage-desk.ts and the
 // wallboard from live/wallboard-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
 import type { DeskApi, DeskClient, DeskResult, SessionInfo } from '../../shared/desk-api.js';
 import type { Agent } from '../../shared/domain/agent.js';
+import type { DeskAuth } from './auth/desk-auth.js';
+import { gateDeskApi } from './auth/desk-gate.js';
 import type { CallDeskMethods } from './calls/call-desk.js';
 import type { CallerLookup } from './callers/lookup.js';
 import type { CaseDeskMethods } from './cases/case-desk.js';
@@ -25,6 +28,7 @@ export interface DeskServiceParts {
   clientId: string;
   telephony: Telephony;
   session: ServerSession;
+  auth: DeskAuth;
   lookup: CallerLookup;
   cases: CaseDeskMethods;
   calls: CallDeskMethods;
@@ -38,9 +42,17 @@ export interface DeskServiceParts {
 }
 
 export function createDeskService(parts: DeskServiceParts): DeskService {
-  const { session, loop, events } = parts;
+  const { session, loop, events, auth } = parts;
 
   const api: DeskApi = {
+    async getAuthState() {
+      return auth.getState();
+    },
+    signIn: (params) => auth.signIn(params),
+    completeTotpEnrollment: (params) => auth.completeTotpEnrollment(params),
+    unlock: (params) => auth.unlock(params),
+    lock: (params) => auth.lock(params),
+    signOut: ({ everywhere }) => auth.signOut({ everywhere: everywhere ?? false }),
     ...parts.cases,
     ...parts.calls,
     ...parts.triage,
@@ -68,5 +80,5 @@ export function createDeskService(parts: DeskServiceParts): DeskService {
     },
   };
 
-  return { ...api, on: (event, listener) => events.on(event, listener) };
+  return { ...gateDeskApi(api, () => auth.isUnlocked), on: (event, listener) => events.on(event, listener) };
 }

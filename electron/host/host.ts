@@ -1,5 +1,6 @@
-// Starts the desk host: opens (or recovers) the SQLite cache, signs in and keeps pulling from
-// the central server, and serves DeskApi in-process and, in web mode, over WebSocket.
+// Starts the desk host: opens (or recovers) the SQLite cache, keeps the agent's session with the
+// central server (sign-in, lock, offline unlock: auth/), keeps pulling from it, and serves DeskApi
+// in-process and, in web mode, over WebSocket.
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -7,11 +8,15 @@ import type { DeskClient, SyncStatus } from '../../shared/desk-api.js';
 import { AgentIdSchema, AgentSchema, type Agent } from '../../shared/domain/agent.js';
 import { DeskFailure, deskError } from '../../shared/errors.js';
 import { ClientIdSchema } from '../../shared/sync-protocol.js';
+import { DeskAuth } from './auth/desk-auth.js';
+import { metaRefreshTokenStore } from './auth/offline-verifier.js';
 import { ensureClientId, readMeta, writeMeta } from './cache/meta.js';
-import { moveCorruptCacheAside, openCache, type CacheDatabase } from './cache/open-cache.js';
+import { readOrCreateKeyFile } from './cache/key-file.js';
+import { openCache, setAsideUnreadableCache, type CacheDatabase } from './cache/open-cache.js';
 import { readOutboxForRescue, restoreRescuedOutbox } from './cache/rescue-outbox.js';
 import { countCachedRows, countLocal, readSyncState, resetIfSyncSchemaChanged } from './cache/sync-state.js';
 import { createCallDesk } from './calls/call-desk.js';
+import { ViewLog } from './audit/view-log.js';
 import { createCallerLookup } from './callers/lookup.js';
 import { createCaseDesk } from './cases/case-desk.js';
 import { createCaseQueries } from './cases/case-queries.js';
@@ -39,6 +44,11 @@ export interface HostOptions {
   clientId?: string;
   web?: { port: number; host?: string; rendererDir: string; allowedOrigins?: string[] };
   sqliteNativeBinding?: string;
+  /**
+   * The cache's 256-bit key (the desktop keeps it with Electron safeStorage). Without one the host
+   * keeps a key file beside the cache: fine for development and tests, not for a real desk.
+   */
+  cacheKey?: Buffer;
   pullIntervalMs?: number;
   /** Closed cases are kept this many days after closing (open ones always). */
   closedCaseDays?: number;
@@ -54,6 +64,13 @@ export interface HostOptions {
   /** Timers for the sync loop (tests drive time through these); `now` wins for the clock. */
   timers?: SyncTimers;
   log?: HostLog;
+  /**
+   * Signs in with this password at start (tests, benchmarks, scripts; web mode reads
+   * FRONTDESK_PASSWORD in development). Without it the renderer's sign-in screen is the way in.
+   */
+  password?: string;
+  /** The second factor's current code, for agents who have one. */
+  totpCode?: () => string;
 }
 
 export interface RunningHost {
@@ -78,7 +95,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   fs.mkdirSync(options.dataDir, { recursive: true });
   const cachePath = path.join(options.dataDir, CACHE_FILE_NAME);
-  const { db, movedAside, rescued } = openOrRecoverCache(cachePath, options.sqliteNativeBinding, now, log);
+  const { db, movedAside, rescued } = openOrRecoverCache(cachePath, options, now, log);
 
   try {
     if (resetIfSyncSchemaChanged(db)) log('info', 'The cache was written under another sync schema; pulling everything again.');
@@ -89,16 +106,35 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const session = new ServerSession({
       serverUrl: options.serverUrl,
       agentId: options.agentId,
+      clientId,
+      now,
+      refreshTokens: metaRefreshTokenStore(db),
       onAgent: (agent) => {
         const changed = JSON.stringify(agent) !== JSON.stringify(lastAgent);
         lastAgent = agent;
         writeMeta(db, 'last_agent', JSON.stringify(agent));
         if (changed) events.emit('agentChanged', agent);
       },
+      onPolicy: (policy) => auth.policyReceived(policy),
+      onSessionEnded: (reason) => auth.sessionEnded(reason.message),
+    });
+    const auth: DeskAuth = new DeskAuth({
+      db,
+      agentId: options.agentId,
+      session,
+      now,
+      lastKnownAgent: () => lastAgent,
+      emit: (state) => {
+        events.emit('authState', state);
+        // A sign-in ends the wait of a loop that had no session to sync with.
+        if (state.state === 'unlocked') loop.poke();
+      },
+      log,
     });
 
     const stored = readSyncState(db);
     const outbox = new Outbox(db, options.agentId);
+    const views = new ViewLog({ outbox, timers, log: (message) => log('warn', message) });
     const pokes = options.pokes === false
       ? undefined
       : new PokeSocket({
@@ -158,7 +194,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         return session.token ?? session.renewToken();
       },
       renewToken: () => session.renewToken(),
-      emit: (message) => events.emit('wallboard', message),
+      // The floor names callers' numbers: nothing of it reaches a locked desk.
+      emit: (message) => {
+        if (auth.isUnlocked) events.emit('wallboard', message);
+      },
       now,
       log,
     });
@@ -174,10 +213,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       clientId,
       telephony: options.telephony ?? 'simulated',
       session,
-      lookup: createCallerLookup(db),
+      auth,
+      lookup: createCallerLookup(db, views),
       cases: createCaseDesk({
         outbox,
         queries: createCaseQueries(db),
+        views,
         now,
         changed: localChange,
         log: (message) => log('info', message),
@@ -200,6 +241,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         throw error;
       }
     }
+    if (options.password !== undefined) {
+      await signInAtStart(auth, options, log, async () => {
+        await web?.close();
+        wallboardRelay.close();
+        await loop.close();
+      });
+    }
     loop.start();
 
     let closing: Promise<void> | null = null;
@@ -217,6 +265,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           wallboardRelay.close();
           await loop.close();
           events.clear();
+          views.close();
           db.close();
         })();
         return closing;
@@ -224,6 +273,26 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     };
   } catch (error) {
     if (db.open) db.close();
+    throw error;
+  }
+}
+
+/**
+ * The start-up sign-in of HostOptions.password. With the server unreachable (and no offline
+ * verifier to unlock with) the desk stays signed out and the renderer asks; a refused password
+ * stops the start, loudly.
+ */
+async function signInAtStart(auth: DeskAuth, options: HostOptions, log: HostLog, stop: () => Promise<void>): Promise<void> {
+  try {
+    const totpCode = options.totpCode?.();
+    const state = await auth.signIn({ agentId: options.agentId, password: options.password as string, ...(totpCode ? { totpCode } : {}) });
+    if (state.state !== 'unlocked') log('warn', `Signed in at start, but the desk is ${state.state}: finish in the renderer.`);
+  } catch (error) {
+    if (error instanceof DeskFailure && error.code === 'SERVER_UNREACHABLE') {
+      log('warn', `Could not sign in at start: ${error.message}`);
+      return;
+    }
+    await stop();
     throw error;
   }
 }
@@ -242,18 +311,19 @@ function checkOptions(options: HostOptions): void {
 
 function openOrRecoverCache(
   cachePath: string,
-  nativeBinding: string | undefined,
+  options: Pick<HostOptions, 'cacheKey' | 'dataDir' | 'sqliteNativeBinding'>,
   now: () => Date,
   log: HostLog,
 ): { db: CacheDatabase; movedAside: string | null; rescued: number } {
-  const openOptions = nativeBinding ? { nativeBinding } : {};
+  const openOptions = { key: options.cacheKey ?? keyFromFileBesideCache(options.dataDir, log), nativeBinding: options.sqliteNativeBinding };
   try {
     return { db: openCache(cachePath, openOptions), movedAside: null, rescued: 0 };
   } catch (error) {
+    // A wrong key (CACHE_KEY_INVALID) or a newer cache is refused as it is; only an unreadable one is replaced.
     if (!(error instanceof DeskFailure) || error.code !== 'CACHE_CORRUPT') throw error;
-    const outbox = readOutboxForRescue(cachePath, nativeBinding);
-    const movedAside = moveCorruptCacheAside(cachePath, now());
-    log('warn', `${error.message} Moved it aside to ${movedAside} and starting a fresh cache.`);
+    const outbox = readOutboxForRescue(cachePath, openOptions);
+    const movedAside = setAsideUnreadableCache(cachePath, now());
+    log('warn', `${error.message} ${movedAside ? `Moved it aside to ${movedAside}` : 'It was unencrypted, so it was deleted'} and starting a fresh cache.`);
     const db = openCache(cachePath, openOptions);
     let rescued = 0;
     try {
@@ -265,6 +335,12 @@ function openOrRecoverCache(
     if (outbox) log('warn', `Recovered ${rescued} unsent change(s) of client ${outbox.clientId} from the unreadable cache.`);
     return { db, movedAside, rescued };
   }
+}
+
+function keyFromFileBesideCache(dataDir: string, log: HostLog): Buffer {
+  const { key, created, path: keyPath } = readOrCreateKeyFile(dataDir);
+  log('warn', `The cache key is ${created ? 'now ' : ''}stored beside the cache in ${keyPath}: for development and tests only.`);
+  return key;
 }
 
 function readLastAgent(db: CacheDatabase, agentId: string): Agent | null {

@@ -43,7 +43,8 @@ async function control(data: unknown): Promise<void> {
     return;
   }
   if (starting) return;
-  starting = startHost(message.data.options).then(
+  const { cacheKey, ...options } = message.data.options;
+  starting = startHost({ ...options, cacheKey: Buffer.from(cacheKey, 'hex') }).then(
     (host) => {
       for (const event of DESK_EVENT_NAMES) host.desk.on(event, (payload) => post({ kind: 'event', event, payload }));
       post({ kind: 'started', cachePath: host.cachePath, cacheMovedAside: host.cacheMovedAside });

@@ -9,6 +9,8 @@ export const HostStartOptionsSchema = z.object({
   agentId: z.string().min(1),
   clientId: z.string().optional(),
   sqliteNativeBinding: z.string().optional(),
+  /** The cache key in hex: in this first message only, never on the command line or in the environment. */
+  cacheKey: z.string().regex(/^[0-9a-f]{64}$/, 'a 256-bit key in hex'),
   pullIntervalMs: z.number().int().positive().optional(),
   closedCaseDays: z.number().int().nonnegative().optional(),
   telephony: z.enum(['simulated', 'twilio']).optional(),

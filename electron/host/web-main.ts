@@ -1,9 +1,12 @@
 // Web mode: runs the desk host as a plain Node process and serves the renderer to a browser.
-// Configured from the environment; see the README for the variables.
+// Configured from the environment; see the README for the variables. FRONTDESK_PASSWORD (and
+// FRONTDESK_TOTP_CODE) sign the agent in at start: for development and benchmarks only, since
+// the environment of a process is no place for a password; without it the renderer asks.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toDeskError } from '../../shared/errors.js';
+import { cacheKeyFromPassphrase } from './cache/passphrase-key.js';
 import { startHost } from './host.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,12 +23,21 @@ async function main(): Promise<void> {
     throw new Error(`FRONTDESK_CLOSED_CASE_DAYS is not a number of days: ${env.FRONTDESK_CLOSED_CASE_DAYS}`);
   }
 
+  const dataDir = path.join(dataBase, 'desk', agentId);
+  // Without a passphrase the host keeps a key file beside the cache (development only; see the README).
+  const cacheKey = env.FRONTDESK_CACHE_PASSPHRASE ? await cacheKeyFromPassphrase(env.FRONTDESK_CACHE_PASSPHRASE, dataDir) : undefined;
+  const password = env.FRONTDESK_PASSWORD;
+  // Not handed on to anything this process starts.
+  delete env.FRONTDESK_PASSWORD;
   const host = await startHost({
     serverUrl: env.FRONTDESK_SERVER_URL || 'http://127.0.0.1:8311',
-    dataDir: path.join(dataBase, 'desk', agentId),
+    dataDir,
+    cacheKey,
     agentId,
     telephony,
     closedCaseDays,
+    ...(password ? { password } : {}),
+    ...(env.FRONTDESK_TOTP_CODE ? { totpCode: () => env.FRONTDESK_TOTP_CODE as string } : {}),
     web: { port, rendererDir: path.resolve(repoRoot, env.FRONTDESK_RENDERER_DIR || path.join('dist', 'renderer')) },
   });
   process.stdout.write(`Frontdesk311 desk (web mode) at ${host.webUrl}\n`);

@@ -8,6 +8,12 @@ import type { DeskError } from '../../shared/errors.js';
  * to shared/desk-api.ts without listing it here fails to compile.
  */
 const METHODS: { readonly [M in DeskMethodName]: true } = {
+  getAuthState: true,
+  signIn: true,
+  completeTotpEnrollment: true,
+  unlock: true,
+  lock: true,
+  signOut: true,
   getSession: true,
   lookupCaller: true,
   getSyncStatus: true,
@@ -49,6 +55,7 @@ const METHODS: { readonly [M in DeskMethodName]: true } = {
   assignCall: true,
 };
 const EVENTS: { readonly [E in DeskEventName]: true } = {
+  authState: true,
   syncStatus: true,
   agentChanged: true,
   casesChanged: true,

@@ -33,6 +33,12 @@ function subscribe(event: DeskEventName, listener: (payload: unknown) => void): 
 }
 
 const deskBridge: DeskClient = {
+  getAuthState: invoker('getAuthState'),
+  signIn: invoker('signIn'),
+  completeTotpEnrollment: invoker('completeTotpEnrollment'),
+  unlock: invoker('unlock'),
+  lock: invoker('lock'),
+  signOut: invoker('signOut'),
   getSession: invoker('getSession'),
   lookupCaller: invoker('lookupCaller'),
   getSyncStatus: invoker('getSyncStatus'),

@@ -1,7 +1,8 @@
 // The strip across the top: who is signed in and whether they take calls, the softphone's
 // registration, the case search, the sync link to the central server with the outbox counts, and
-// how much the local cache holds.
+// how much the local cache holds; then Lock and the account menu (sign out).
 import { AWAY_REASONS } from '../../shared/domain/agent.js';
+import { AccountMenu } from '../auth/AccountMenu.js';
 import { AWAY_REASON_LABELS, stateReasonText } from '../call/call-controls-view.js';
 import { CaseSearch } from '../cases/CaseSearch.js';
 import { useDesk } from '../stores/desk-store.js';
@@ -108,6 +109,7 @@ export function StatusBar() {
       <AgentStatus />
       <SoftphoneStatus />
       <SyncStatusView />
+      <AccountMenu />
     </header>
   );
 }

@@ -1,12 +1,16 @@
-// The desk's start-up and call flow, free of React: sign-in → available → softphone; the local
+// The desk's start-up and call flow, free of React: sign-in (or unlock) → available → softphone;
+// while the desk is locked the phone keeps ringing but nothing of residents' data is asked for or
+// shown, and the inactivity lock runs only while it is unlocked. The local
 // caller lookup starts as soon as the desk hears of a call offered to it (the server's word often
 // comes before the softphone rings) and at the latest on incoming, so the pop paints before accept.
 // Call controls live in call/call-controls.ts; this wires them to the softphone and the page.
 import type { CallControlState } from '../../shared/call-control.js';
-import type { DeskClient, ScreenPop, SessionInfo } from '../../shared/desk-api.js';
+import type { DeskAuthState, DeskClient, ScreenPop, SessionInfo } from '../../shared/desk-api.js';
 import { AWAY_REASONS, type AgentRole } from '../../shared/domain/agent.js';
 import type { IncomingCall } from '../../shared/domain/call.js';
 import { toDeskError, type DeskError } from '../../shared/errors.js';
+import { AuthDesk } from '../auth/auth-desk.js';
+import { InactivityLock, type InactivityTimers, type InputTarget } from '../auth/inactivity.js';
 import { CallControls } from '../call/call-controls.js';
 import type { TonePlayer } from '../call/ringtone.js';
 import { CaseDesk } from '../cases/case-desk.js';
@@ -57,6 +61,9 @@ export type DeskControllerOptions = {
   notifier?: Notifier;
   /** Whether the agent can see the desk now; notifications are for when they cannot. */
   isPageVisible?: () => boolean;
+  /** Where the agent's input arrives (the window); without it the desk never locks by itself. */
+  inputTarget?: InputTarget;
+  inactivityTimers?: InactivityTimers;
 };
 
 /** Every role but department staff takes calls (the server's `calls.take` permission agrees). */
@@ -74,8 +81,17 @@ export class DeskController {
   readonly triage: TriageDesk;
   /** The team lead's wallboard, through the host (team leads and admins only see it). */
   readonly floor: FloorDesk;
+  /** Sign-in, unlock, lock and sign-out. */
+  readonly auth: AuthDesk;
   private softphone: Softphone | null = null;
   private readonly subscriptions: Array<() => void> = [];
+  /** The softphone's, dropped with it at sign-out. */
+  private softphoneSubscriptions: Array<() => void> = [];
+  /** The desk's opening (session, availability, softphone), once per sign-in. */
+  private opening: Promise<void> | null = null;
+  /** Bumped at sign-out, so an opening still under way stops where it is. */
+  private deskGeneration = 0;
+  private readonly inactivity: InactivityLock | null;
   private readonly paintedPops = new Set<string>();
   private readonly incomingAt = new Map<string, number>();
   /** By call id: lookups started on the server's word that a call is offered to this agent. */
@@ -92,6 +108,16 @@ export class DeskController {
     this.cases = new CaseDesk(options.desk, options.store, createLogger('cases'));
     this.calls = new CallControls(options.desk, options.store, options.tonePlayer ?? SILENT_PLAYER, createLogger('calls'));
     this.triage = new TriageDesk(options.desk, options.store, createLogger('triage'));
+    this.auth = new AuthDesk(options.desk, options.store, createLogger('auth'));
+    this.inactivity = options.inputTarget
+      ? new InactivityLock({
+        target: options.inputTarget,
+        lockAfterMs: () => (this.state.auth?.lockAfterMinutes ?? 15) * 60_000,
+        busy: () => this.callIsLive,
+        onIdle: () => void this.auth.lock('inactivity'),
+        ...(options.inactivityTimers ? { timers: options.inactivityTimers } : {}),
+      })
+      : null;
     this.floor = {
       source: deskWallboardSource(options.desk),
       supervisor: deskSupervisorActions(options.desk),
@@ -111,18 +137,62 @@ export class DeskController {
   }
 
   async start(): Promise<void> {
-    const { desk, milestone } = this.options;
+    const { desk, store } = this.options;
     // Subscribe before the first reads, so no change slips between a read and the subscription.
     this.subscriptions.push(
       // First, so the lookup leaves before anything else this event sets off.
       desk.on('callChanged', (call) => this.lookUpEarly(call)),
       desk.on('syncStatus', (status) => this.state.syncStatusReceived(status)),
       desk.on('agentChanged', (agent) => this.state.agentChanged(agent)),
+      this.auth.subscribe(),
       ...this.cases.subscribe(),
       ...this.calls.subscribe(),
+      // Whichever way the news comes (an event, a reply), the desk follows the auth state.
+      store.subscribe((state, previous) => {
+        if (state.auth && state.auth.state !== previous.auth?.state) this.authChanged(state.auth, previous.auth?.state ?? null);
+      }),
     );
     this.watchDeskLink();
 
+    try {
+      await this.auth.load();
+    } catch (error) {
+      this.log.error('could not read who may use the desk', toDeskError(error));
+      this.state.bootFailed(toDeskError(error));
+      return;
+    }
+    await this.opening;
+  }
+
+  /** Lock now (the status bar's Lock, Ctrl+L). */
+  lock(): void {
+    void this.auth.lock('manual');
+  }
+
+  /** Signs out (of every desk with `everywhere`); the softphone goes with the session. */
+  async signOut(everywhere: boolean): Promise<void> {
+    await this.auth.signOut(everywhere);
+  }
+
+  private authChanged(auth: DeskAuthState, previous: DeskAuthState['state'] | null): void {
+    if (this.stopped) return;
+    this.options.milestone('auth-state', { state: auth.state, reason: auth.reason });
+    if (auth.state === 'unlocked') {
+      this.inactivity?.start();
+      if (!this.opening) this.opening = this.openDesk();
+      // Back from a lock: what was refused meanwhile is read again.
+      else if (previous === 'locked') void this.afterUnlock();
+      return;
+    }
+    this.inactivity?.stop();
+    if (auth.state === 'signed_out' && this.opening) this.closeDesk();
+  }
+
+  /** The session, the lists, availability and the softphone: once per sign-in. */
+  private async openDesk(): Promise<void> {
+    const { desk, milestone } = this.options;
+    const generation = this.deskGeneration;
+    const closed = () => this.stopped || generation !== this.deskGeneration;
     let session: SessionInfo;
     try {
       session = await desk.getSession({});
@@ -131,7 +201,7 @@ export class DeskController {
       this.state.bootFailed(toDeskError(error));
       return;
     }
-    if (this.stopped) return;
+    if (closed()) return;
     this.state.sessionLoaded(session);
     milestone('desk-ready', { agentId: session.agent.id, telephony: session.telephony });
     void this.refreshSyncStatus();
@@ -141,21 +211,50 @@ export class DeskController {
     // Department staff work cases, not calls: no phone, no agent state on the call floor.
     if (!takesCalls(session.agent.role)) return;
     await this.calls.setAgentState('available');
-    if (this.stopped) return;
+    if (closed()) return;
     this.calls.ringtone.prepare();
-    await this.startSoftphone(session);
+    await this.startSoftphone(session, closed);
   }
 
   stop(): void {
     this.stopped = true;
+    this.inactivity?.stop();
     this.cases.stop();
     for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
+    this.dropSoftphone();
+  }
+
+  /** Signed out: the phone goes, and the next sign-in opens the desk afresh. */
+  private closeDesk(): void {
+    this.opening = null;
+    this.deskGeneration += 1;
+    this.dropSoftphone();
+    // The next agent at this screen starts from an empty desk.
+    this.cases.closeCase();
+    this.state.signedOut();
+  }
+
+  private dropSoftphone(): void {
+    for (const unsubscribe of this.softphoneSubscriptions.splice(0)) unsubscribe();
     this.calls.detach();
     this.softphone?.destroy();
     this.softphone = null;
   }
 
+  /** A call that rang while the desk was locked gets its screen pop now. */
+  private async afterUnlock(): Promise<void> {
+    const call = this.state.currentCall;
+    if (call && this.state.callState === 'ringing') void this.showLookup(call, this.options.desk.lookupCaller({ phone: call.from }));
+    await this.refreshAfterReconnect();
+  }
+
+  private get unlocked(): boolean {
+    return this.state.auth?.state === 'unlocked';
+  }
+
+  /** A locked desk asks to unlock first: answering shows the caller's record. */
   accept(): boolean {
+    if (!this.unlocked) return false;
     return this.softphone?.accept() ?? false;
   }
 
@@ -169,6 +268,7 @@ export class DeskController {
 
   /** Runs what a keyboard shortcut asks for (the buttons call the same methods). */
   perform(action: ShortcutAction): void {
+    if (!this.unlocked) return;
     const calls = this.calls;
     switch (action.kind) {
       case 'accept': this.accept(); return;
@@ -245,7 +345,7 @@ export class DeskController {
     });
   }
 
-  private async startSoftphone(session: SessionInfo): Promise<void> {
+  private async startSoftphone(session: SessionInfo, closed: () => boolean): Promise<void> {
     const { desk, milestone } = this.options;
     let softphone: Softphone;
     try {
@@ -254,12 +354,12 @@ export class DeskController {
       this.state.noticeRaised(toDeskError(error));
       return;
     }
-    if (this.stopped) {
+    if (closed()) {
       softphone.destroy();
       return;
     }
     this.softphone = softphone;
-    this.subscriptions.push(
+    this.softphoneSubscriptions.push(
       ...this.calls.attach(softphone),
       softphone.on('state', (change) => this.state.softphoneStateChanged(change)),
       softphone.on('registered', ({ identity }) => {
@@ -356,6 +456,8 @@ export class DeskController {
 
   private onEnded(call: IncomingCall, reason: string): void {
     this.options.milestone('call-ended', { callSid: call.callSid, reason });
+    // The wait before the inactivity lock starts when the call ends, not at the last key pressed.
+    this.inactivity?.activity();
     this.incomingAt.delete(call.callSid);
     const lastCall = this.state.lastCall;
     const answered = lastCall?.call.callSid === call.callSid && lastCall.talkMs !== null;

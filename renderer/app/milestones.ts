@@ -10,7 +10,8 @@ export type MilestoneName =
   | 'screen-pop-rendered'
   | 'call-accepted'
   | 'call-ended'
-  | 'softphone-error';
+  | 'softphone-error'
+  | 'auth-state';
 
 export type Milestone = { name: MilestoneName; at: number; detail?: unknown };
 

@@ -1,7 +1,8 @@
 // Keyboard shortcuts for every call control. `shortcutFor` is pure: which key does what depends
 // only on the call and what is open (the keypad takes digits; the transfer drawer, the wrap-up
 // form and the away picker take 1-9 to pick from their lists). They never fire while the agent
-// types into a field (a caller's name may well contain an "a").
+// types into a field (a caller's name may well contain an "a"). Ctrl+L (Cmd+L) locks the desk,
+// from anywhere, fields included.
 import { useContext, useEffect } from 'react';
 import type { AgentState } from '../../shared/domain/agent.js';
 import type { RingtoneState } from '../call/ringtone.js';
@@ -169,4 +170,22 @@ export function useCallShortcuts(controller: DeskController): void {
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [controller, store]);
+}
+
+/** Ctrl+L or Cmd+L: lock the desk now. */
+export function isLockShortcut(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
+  return (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'l';
+}
+
+export function useLockShortcut(controller: DeskController): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isLockShortcut(event)) return;
+      // The browser's own Ctrl+L (the address bar) would take the focus away from the desk.
+      event.preventDefault();
+      controller.lock();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [controller]);
 }

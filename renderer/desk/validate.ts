@@ -51,6 +51,12 @@ export type DeskInvoke = <M extends DeskMethodName>(method: M, params: DeskParam
 /** One function per method, spelled out so adding a method to the contract fails to compile here. */
 export function bindDeskApi(invoke: DeskInvoke): DeskApi {
   return {
+    getAuthState: (params) => invoke('getAuthState', params),
+    signIn: (params) => invoke('signIn', params),
+    completeTotpEnrollment: (params) => invoke('completeTotpEnrollment', params),
+    unlock: (params) => invoke('unlock', params),
+    lock: (params) => invoke('lock', params),
+    signOut: (params) => invoke('signOut', params),
     getSession: (params) => invoke('getSession', params),
     lookupCaller: (params) => invoke('lookupCaller', params),
     getSyncStatus: (params) => invoke('getSyncStatus', params),

@@ -31,6 +31,8 @@ export type SessionSlice = {
   bootFailed(error: DeskError): void;
   noticeRaised(error: DeskError): void;
   noticeDismissed(): void;
+  /** The agent signed out: their session, state and phone go until the next sign-in. */
+  signedOut(): void;
 };
 
 export const createSessionSlice: StateCreator<DeskState, [], [], SessionSlice> = (set) => ({
@@ -60,6 +62,8 @@ export const createSessionSlice: StateCreator<DeskState, [], [], SessionSlice> =
   softphoneRegistrationChanged: (softphoneRegistration) => set({ softphoneRegistration }),
   deskLinkChanged: (deskLink) => set({ deskLink }),
   bootFailed: (error) => set({ bootError: error }),
-  noticeRaised: (error) => set({ notice: error }),
+  // A refusal because the desk locked meanwhile is the lock screen's to say, not a notice.
+  noticeRaised: (error) => set(error.code === 'DESK_LOCKED' ? {} : { notice: error }),
   noticeDismissed: () => set({ notice: null }),
+  signedOut: () => set({ session: null, agent: null, agentStatePending: null, softphoneRegistration: 'unregistered', notice: null }),
 });

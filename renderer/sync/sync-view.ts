@@ -61,6 +61,7 @@ export const MUTATION_LABELS: Record<MutationName, string> = {
   addNote: 'Note',
   resolveConflict: 'Conflict resolution',
   recordTriage: 'Triage record',
+  recordViews: 'Record views',
 };
 
 /** The label of a mutation's name; the host may know names this renderer does not. */

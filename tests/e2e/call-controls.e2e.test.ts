@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.js';
+import { itLeavesACleanTrail } from './trail.js';
 
 describe('call controls in web mode', () => {
   let stack: Stack;
@@ -80,6 +81,8 @@ describe('call controls in web mode', () => {
       expect.objectContaining({ agentId: 'demo-calltaker', detail: 'transferred' }),
     ]);
   });
+
+  itLeavesACleanTrail(() => stack);
 });
 
 /** The server's call id of a Twilio call. */

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.js';
+import { itLeavesACleanTrail } from './trail.js';
 
 const PROVISIONAL = /^P-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 const OFFICIAL = /^\d{8}$/;
@@ -122,4 +123,6 @@ describe('cases in web mode', () => {
     expect(rows).toEqual([{ reference: official }]);
     await page.screenshot({ path: 'test-results/case-back-online.png', fullPage: true });
   }, 120_000);
+
+  itLeavesACleanTrail(() => stack);
 });

@@ -4,6 +4,7 @@
 // the lead's name while version 1 is kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.js';
+import { itLeavesACleanTrail } from './trail.js';
 
 describe('triage protocol editor in web mode', () => {
   let stack: Stack;
@@ -58,4 +59,6 @@ describe('triage protocol editor in web mode', () => {
     const versions = (await stack.host.desk.listTriageProtocols({})).filter((entry) => entry.id === 'noise').map((entry) => entry.version);
     expect(versions).toEqual([1, 2]);
   });
+
+  itLeavesACleanTrail(() => stack);
 });

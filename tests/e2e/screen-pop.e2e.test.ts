@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './stack.js';
+import { itLeavesACleanTrail } from './trail.js';
 
 async function agentState(stack: Stack): Promise<string | undefined> {
   const rows = await stack.server.store.query<{ state: string }>("SELECT state FROM agents WHERE id = 'demo-calltaker'");
@@ -76,4 +77,6 @@ describe('screen pop in web mode', () => {
     await page.screenshot({ path: 'test-results/screen-pop-911.png', fullPage: true });
     await page.getByTestId('decline-call').click();
   });
+
+  itLeavesACleanTrail(() => stack);
 });

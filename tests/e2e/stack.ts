@@ -7,8 +7,10 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHost, type RunningHost } from '../../electron/host/host.js';
 import { loadServerConfig, startServer, type RunningServer } from '../../server/app.js';
+import { DEMO_SEED_PASSWORD } from '../../server/config.js';
 import { SimCallResponseSchema } from '../../shared/server-api.js';
 import { startTcpProxy, type TcpProxy } from '../fixtures/tcp-proxy.js';
+import { LogCapture } from './trail.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RENDERER_DIR = resolve(import.meta.dirname, '../../test-results/e2e-renderer');
@@ -25,6 +27,8 @@ export type Stack = {
   dataDir: string;
   /** Between host and server when the stack was started with `proxy: true`. */
   proxy: TcpProxy | null;
+  /** Every log line of the server (at info) and the desk host, for tests/e2e/trail.ts. */
+  logs: LogCapture;
   placeCall(from: string, options?: { transfer911?: boolean }): Promise<{ callSid: string; routedTo: string | null }>;
   /** The simulated caller hangs up (wherever the call is: queue, agent, a transfer target). */
   hangUpCaller(callSid: string): Promise<void>;
@@ -43,26 +47,37 @@ export type StackOptions = {
   closedCaseDays?: number;
   /** The server's wrap-up time after each answered call (its own default when absent). */
   wrapUpSeconds?: number;
+  /** The host signs in with this at start (the demo password by default); null: the renderer's sign-in screen. */
+  password?: string | null;
+  /** More server settings; a second factor is asked of no role unless FRONTDESK_TOTP_REQUIRED_ROLES says so. */
+  serverEnv?: Record<string, string>;
 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontdesk311-e2e-'));
+  const logs = new LogCapture();
   const server = await startServer(loadServerConfig({
     FRONTDESK_SERVER_PORT: '0',
     FRONTDESK_DATA_DIR: dataDir,
     FRONTDESK_SEED_CALLERS: '60',
     FRONTDESK_SEED_CASES: '200',
-    FRONTDESK_LOG_LEVEL: 'warn',
+    // Info logs every request line: the trail check searches them for personal data.
+    FRONTDESK_LOG_LEVEL: 'info',
+    FRONTDESK_TOTP_REQUIRED_ROLES: '',
     ...(options.wrapUpSeconds === undefined ? {} : { FRONTDESK_WRAP_UP_SECONDS: String(options.wrapUpSeconds) }),
-  }));
+    ...options.serverEnv,
+  }), { logDestination: logs.server });
+  const password = options.password === undefined ? DEMO_SEED_PASSWORD : options.password;
   const proxy = options.proxy ? await startTcpProxy(Number(new URL(server.url).port)) : null;
   const host = await startHost({
     serverUrl: proxy?.url ?? server.url,
     dataDir: join(dataDir, 'desk'),
     agentId: options.agentId ?? 'demo-calltaker',
+    ...(password === null ? {} : { password }),
     web: { port: 0, rendererDir: RENDERER_DIR },
     pullIntervalMs: 1_000,
     closedCaseDays: options.closedCaseDays ?? 365,
+    log: logs.host,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -75,7 +90,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     page.evaluate((wanted) => (window as unknown as { __frontdesk?: { events: { name: string }[] } }).__frontdesk?.events.filter((e) => e.name === wanted).length ?? 0, name);
 
   return {
-    server, host, browser, page, dataDir, proxy,
+    server, host, browser, page, dataDir, proxy, logs,
     async placeCall(from, callOptions = {}) {
       const response = await fetch(`${server.url}/sim/calls`, {
         method: 'POST',
@@ -105,8 +120,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         serverUrl: server.url,
         dataDir: join(dataDir, `desk-${agentId}`),
         agentId,
+        password: DEMO_SEED_PASSWORD,
         pullIntervalMs: 1_000,
         closedCaseDays: options.closedCaseDays ?? 365,
+        log: logs.host,
       });
       extraHosts.push(extra);
       return extra;

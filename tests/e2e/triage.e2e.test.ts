@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TriageRecordSchema } from '../../shared/triage/record.js';
 import { startStack, type Stack } from './stack.js';
+import { itLeavesACleanTrail } from './trail.js';
 
 describe('triage of 911 transfers in web mode', () => {
   let stack: Stack;
@@ -138,4 +139,6 @@ describe('triage of 911 transfers in web mode', () => {
     expect(created?.description).toContain('ABC1234');
     await endCall(callSid);
   });
+
+  itLeavesACleanTrail(() => stack);
 });

@@ -10,6 +10,7 @@ import type { RunningHost } from '../../electron/host/host.js';
 import type { Agent } from '../../shared/domain/agent.js';
 import { SoftphoneClient } from '../integration/server/helpers.js';
 import { startStack, type Stack } from './stack.js';
+import { itLeavesACleanTrail } from './trail.js';
 
 describe('the team lead wallboard in web mode', () => {
   let stack: Stack;
@@ -115,4 +116,6 @@ describe('the team lead wallboard in web mode', () => {
     stack.proxy!.restore();
     await expect.poll(feedStatus, { timeout: 30_000 }).toBe('Live');
   });
+
+  itLeavesACleanTrail(() => stack);
 });

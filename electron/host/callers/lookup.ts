@@ -1,11 +1,15 @@
 // The screen pop: finds every cached caller with the incoming number, with their cases and the
 // open cases around their address. Local SQLite only, statements prepared once: it must answer
-// in microseconds while the phone is still ringing, network or not.
+// in microseconds while the phone is still ringing, network or not. Each caller shown is noted
+// for the audit log in memory only (audit/view-log.ts writes it later, off this path).
 import { performance } from 'node:perf_hooks';
-import type { Database, Statement } from 'better-sqlite3';
+import type { CacheDatabase as Database, CacheStatement as Statement } from '../cache/open-cache.js';
 import type { CallerRecord, CaseSummary, ScreenPop } from '../../../shared/desk-api.js';
 import { toE164 } from '../../../shared/phone.js';
-import { callerFromColumns, serviceRequestFromColumns, type CallerColumns, type ServiceRequestColumns } from '../cache/rows.js';
+import {
+  callerFromColumns, serviceRequestFromValues, serviceRequestSelectList, SERVICE_REQUEST_VALUE_COLUMNS, type CallerColumns, type ServiceRequestValues,
+} from '../cache/rows.js';
+import type { ViewRecorder } from '../audit/view-log.js';
 import { boxAround, distanceMeters } from './geo.js';
 
 /** "Same block or so". */
@@ -19,7 +23,10 @@ export const CASES_PER_CALLER_LIMIT = 100;
  */
 export const NEARBY_FIRST_RADIUS_M = 100;
 
-type CaseRow = ServiceRequestColumns & { service_type_name: string | null };
+/** A case as the pop's statements select it: the mapped columns, then requested_ms and the service type's name. */
+type CaseValues = [...ServiceRequestValues, requestedMs: number, serviceTypeName: string | null];
+const REQUESTED_MS = SERVICE_REQUEST_VALUE_COLUMNS.length;
+const SERVICE_TYPE_NAME = REQUESTED_MS + 1;
 type CallerRow = CallerColumns & { neighborhood_name: string | null; phones_json: string };
 /** [case_seq, lat, lon] as the R*Tree keeps them. */
 type BoxEntry = [number, number, number];
@@ -28,7 +35,9 @@ interface NearbyWalk {
   callerId: string;
   lat: number;
   lon: number;
-  found: { row: CaseRow; meters: number }[];
+  found: { summary: CaseSummary; requestedMs: number; meters: number }[];
+  /** The exact distance of the farthest case found. */
+  farthestMeters: number;
   /** The case_seq of every ranked entry walked so far, in order. */
   read: number[];
 }
@@ -40,11 +49,12 @@ export interface CallerLookup {
   lookupCaller(phone: string): ScreenPop;
 }
 
-export function createCallerLookup(db: Database): CallerLookup {
+export function createCallerLookup(db: Database, views?: ViewRecorder): CallerLookup {
   const statements = prepare(db);
 
-  function toSummary(row: CaseRow): CaseSummary {
-    return { ...serviceRequestFromColumns(row), serviceTypeName: row.service_type_name ?? row.service_type_code };
+  function toSummary(values: CaseValues): CaseSummary {
+    const request = serviceRequestFromValues(values);
+    return { ...request, serviceTypeName: (values[SERVICE_TYPE_NAME] as string | null) ?? request.serviceTypeCode };
   }
 
   /**
@@ -56,18 +66,27 @@ export function createCallerLookup(db: Database): CallerLookup {
    * there, in the same order (the R*Tree walks its nodes in one fixed order whatever the box, and
    * the sort is stable), so when the five are settled inside it the answer is the full box's.
    * Otherwise the full box is ranked and the walk goes on past the entries already read.
+   *
+   * Five found are settled when one more is (it settles ties), or when no entry left to read can
+   * be as near as the farthest of them: entries come in R*Tree distance order, good to the slack.
+   * That saves reading a sixth row on most pops, and widening the box on some.
    */
   function openNearby(caller: CallerColumns): CaseSummary[] {
     if (caller.lat === null || caller.lon === null) return [];
-    const walk: NearbyWalk = { callerId: caller.id, lat: caller.lat, lon: caller.lon, found: [], read: [] };
+    const walk: NearbyWalk = { callerId: caller.id, lat: caller.lat, lon: caller.lon, found: [], farthestMeters: 0, read: [] };
     if (!walkNearest(walk, NEARBY_FIRST_RADIUS_M)) walkNearest(walk, NEARBY_RADIUS_M + RTREE_SLACK_M);
     return walk.found
-      .sort((a, b) => a.meters - b.meters || b.row.requested_ms - a.row.requested_ms)
+      .sort((a, b) => a.meters - b.meters || b.requestedMs - a.requestedMs)
       .slice(0, NEARBY_LIMIT)
-      .map((candidate) => toSummary(candidate.row));
+      .map((candidate) => candidate.summary);
   }
 
-  /** Walks the open cases ranked within `rankRadius`; true once one more than NEARBY_LIMIT are found. */
+  /** True when no case ranked at `nextMeters` or beyond can be among the nearest NEARBY_LIMIT. */
+  function settled(walk: NearbyWalk, nextMeters: number): boolean {
+    return walk.found.length > NEARBY_LIMIT || (walk.found.length === NEARBY_LIMIT && nextMeters - RTREE_SLACK_M > walk.farthestMeters);
+  }
+
+  /** Walks the open cases ranked within `rankRadius`; true once the nearest NEARBY_LIMIT are settled. */
   function walkNearest(walk: NearbyWalk, rankRadius: number): boolean {
     const { lat, lon } = walk;
     const box = boxAround(lat, lon, rankRadius);
@@ -83,21 +102,26 @@ export function createCallerLookup(db: Database): CallerLookup {
       walk.read = [];
       start = 0;
     }
-    for (const entry of ranked.slice(start)) {
+    for (let i = start; i < ranked.length; i += 1) {
+      const entry = ranked[i]!;
+      if (settled(walk, entry.meters)) return true;
       walk.read.push(entry.seq);
-      const row = statements.caseBySeq.get(entry.seq) as CaseRow | undefined;
-      if (!row || row.status === 'closed' || row.lat === null || row.lon === null) continue;
-      if (row.caller_id === walk.callerId) continue;
-      const meters = distanceMeters(lat, lon, row.lat, row.lon);
-      if (meters <= NEARBY_RADIUS_M) walk.found.push({ row, meters });
-      // Entries come in R*Tree distance order, good to the slack; one past the fifth settles ties.
-      if (walk.found.length > NEARBY_LIMIT) return true;
+      const values = statements.caseBySeq.get(entry.seq) as CaseValues | undefined;
+      if (!values) continue;
+      const summary = toSummary(values);
+      if (summary.status === 'closed' || summary.lat === null || summary.lon === null) continue;
+      if (summary.callerId === walk.callerId) continue;
+      const meters = distanceMeters(lat, lon, summary.lat, summary.lon);
+      if (meters > NEARBY_RADIUS_M) continue;
+      walk.found.push({ summary, requestedMs: values[REQUESTED_MS], meters });
+      walk.farthestMeters = Math.max(walk.farthestMeters, meters);
     }
-    return false;
+    // Whatever this box did not rank lies beyond its radius.
+    return settled(walk, rankRadius);
   }
 
   function recordFor(row: CallerRow): CallerRecord {
-    const cases = (statements.casesOfCaller.all(row.id, CASES_PER_CALLER_LIMIT) as CaseRow[]).map(toSummary);
+    const cases = (statements.casesOfCaller.all(row.id, CASES_PER_CALLER_LIMIT) as CaseValues[]).map(toSummary);
     // Below the limit the list holds every case of the caller, so it can be counted here.
     const openCaseCount =
       cases.length < CASES_PER_CALLER_LIMIT
@@ -117,7 +141,11 @@ export function createCallerLookup(db: Database): CallerLookup {
       const started = performance.now();
       const e164 = toE164(phone);
       const matches = e164 ? (statements.callersByPhone.all(e164) as CallerRow[]).map(recordFor) : [];
-      return { query: phone, e164, matches, lookupMs: performance.now() - started };
+      const lookupMs = performance.now() - started;
+      for (const match of matches) {
+        views?.shown({ entity: 'caller', id: match.caller.id, context: 'screen_pop', nearbyCaseIds: match.openNearby.map((c) => c.id) });
+      }
+      return { query: phone, e164, matches, lookupMs };
     },
   };
 }
@@ -131,7 +159,8 @@ interface LookupStatements {
 }
 
 function prepare(db: Database): LookupStatements {
-  const caseColumns = `sr.*, st.name AS service_type_name`;
+  // Rows as arrays (see SERVICE_REQUEST_VALUE_COLUMNS): up to a hundred and six per caller.
+  const caseColumns = `${serviceRequestSelectList('sr')}, sr.requested_ms, st.name`;
   return {
     // IN (subquery) rather than a join: a caller may list the same number twice. The caller's
     // numbers come along as one JSON array, in order, saving a statement per caller.
@@ -148,7 +177,7 @@ function prepare(db: Database): LookupStatements {
       LEFT JOIN service_types st ON st.code = sr.service_type_code
       WHERE sr.caller_id = ?
       ORDER BY (sr.status = 'closed'), sr.requested_ms DESC, sr.id
-      LIMIT ?`),
+      LIMIT ?`).raw(),
     // Only for callers with more cases than the pop lists.
     openCountOfCaller: db.prepare(`SELECT count(*) AS n FROM service_requests WHERE caller_id = ? AND status != 'closed'`),
     // Overlap tests: the R*Tree rounds its boxes outwards, so none is missed at the edge.
@@ -161,6 +190,6 @@ function prepare(db: Database): LookupStatements {
       SELECT ${caseColumns}
       FROM service_requests sr
       LEFT JOIN service_types st ON st.code = sr.service_type_code
-      WHERE sr.seq = ?`),
+      WHERE sr.seq = ?`).raw(),
   };
 }

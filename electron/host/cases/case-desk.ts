@@ -1,6 +1,7 @@
 // The DeskApi methods that change or read cases and callers. Each change is checked against the
 // local cache, becomes one outbox mutation written with its effect in one transaction, then
-// nudges the sync loop to push soon. They work the same offline.
+// nudges the sync loop to push soon. They work the same offline. Opening a case and searching
+// are noted for the audit log (audit/view-log.ts).
 import { webcrypto } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -10,6 +11,7 @@ import { canChangeStatus, EDITABLE_CASE_FIELDS, type EditableCaseField } from '.
 import { DeskFailure } from '../../../shared/errors.js';
 import { makeProvisionalReference, type MutationArgsOf, type MutationName } from '../../../shared/mutations.js';
 import { normalizePhone } from '../../../shared/phone.js';
+import type { ViewRecorder } from '../audit/view-log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { CaseQueries } from './case-queries.js';
 
@@ -22,6 +24,7 @@ export type CaseDeskMethods = Pick<
 export interface CaseDeskParts {
   outbox: Outbox;
   queries: CaseQueries;
+  views: ViewRecorder;
   now: () => Date;
   /** After every local change: push soon, refresh counts, tell the renderer. */
   changed(caseIds: string[]): void;
@@ -78,11 +81,17 @@ export function createCaseDesk(parts: CaseDeskParts): CaseDeskMethods {
     },
 
     async getCase({ caseId }) {
-      return { serviceRequest: caseOrFail(caseId), notes: queries.notes(caseId), conflicts: queries.conflicts(caseId), pending: outbox.forCase(caseId) };
+      const detail = { serviceRequest: caseOrFail(caseId), notes: queries.notes(caseId), conflicts: queries.conflicts(caseId), pending: outbox.forCase(caseId) };
+      parts.views.shown({ entity: 'case', id: caseId, context: 'case_detail' });
+      return detail;
     },
 
     async searchCases({ query, limit }) {
-      return queries.search(query, limit ?? 50);
+      const { cases, reference } = queries.search(query, limit ?? 50);
+      if (query.trim() !== '') {
+        parts.views.shown({ entity: 'case_search', context: 'case_search', reference, resultCount: cases.length, caseIds: cases.map((c) => c.id) });
+      }
+      return cases;
     },
 
     async editCase({ caseId, changes }) {

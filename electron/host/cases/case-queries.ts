@@ -1,6 +1,6 @@
 // Reads of cases for the desk: one case with its history, and search by official or provisional
 // reference (index lookups) or by words of the description or address.
-import type { Database, Statement } from 'better-sqlite3';
+import type { CacheDatabase as Database, CacheStatement as Statement } from '../cache/open-cache.js';
 import type { CaseSummary } from '../../../shared/desk-api.js';
 import type { ServiceType } from '../../../shared/domain/service-type.js';
 import {
@@ -10,11 +10,17 @@ import {
 
 type CaseRow = ServiceRequestColumns & { service_type_name: string | null };
 
+export interface CaseSearch {
+  cases: CaseSummary[];
+  /** The reference the query named, when it found cases by one; null for a search by words. */
+  reference: string | null;
+}
+
 export interface CaseQueries {
   summary(caseId: string): CaseSummary | null;
   notes(caseId: string): ReturnType<typeof caseNoteFromColumns>[];
   conflicts(caseId: string): ReturnType<typeof caseConflictFromColumns>[];
-  search(query: string, limit: number): CaseSummary[];
+  search(query: string, limit: number): CaseSearch;
   serviceTypes(): ServiceType[];
 }
 
@@ -41,13 +47,13 @@ export function createCaseQueries(db: Database): CaseQueries {
     conflicts: (caseId) => (s.conflicts!.all(caseId) as CaseConflictColumns[]).map(caseConflictFromColumns),
     search(query, limit) {
       const text = query.trim();
-      if (text === '') return [];
+      if (text === '') return { cases: [], reference: null };
       // References are read over the phone: accept "p-7k3q-9xh2" as well.
       const reference = /^p-/i.test(text) ? text.toUpperCase() : text;
       const exact = (s.byReference!.all(reference, reference) as CaseRow[]).map(toSummary);
-      if (exact.length > 0) return exact.slice(0, limit);
+      if (exact.length > 0) return { cases: exact.slice(0, limit), reference };
       const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      return (s.byWords!.all({ pattern, limit }) as CaseRow[]).map(toSummary);
+      return { cases: (s.byWords!.all({ pattern, limit }) as CaseRow[]).map(toSummary), reference: null };
     },
     serviceTypes: () =>
       (s.serviceTypes!.all() as { code: string; name: string; agency: string; active: number; needs_location: number }[]).map((row) => ({

@@ -7,13 +7,14 @@ import { createCaller } from './create-caller.js';
 import { editCase } from './edit-case.js';
 import { linkCaller } from './link-caller.js';
 import { recordTriage } from './record-triage.js';
+import { recordViews } from './record-views.js';
 import { resolveConflict } from './resolve-conflict.js';
 import type { EffectContext, LocalMutation, StoredMutation } from './types.js';
 
 export type { EffectContext, StoredMutation } from './types.js';
 
 const LOCAL_MUTATIONS: { [N in MutationName]: LocalMutation<N> } = {
-  createCaller, createCase, editCase, changeStatus, linkCaller, addNote, resolveConflict, recordTriage,
+  createCaller, createCase, editCase, changeStatus, linkCaller, addNote, resolveConflict, recordTriage, recordViews,
 };
 
 function localMutation<N extends MutationName>(name: N): LocalMutation<N> {

@@ -1,6 +1,6 @@
 // What each mutation module provides: its local optimistic effect (used when the agent makes the
 // change and again on every rebase replay), the case it concerns, and a line for the outbox list.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from '../cache/open-cache.js';
 import type { ServiceType } from '../../../shared/domain/service-type.js';
 import type { MutationArgsOf, MutationName } from '../../../shared/mutations.js';
 import type { MutableEntity, RowStore } from '../cache/row-store.js';

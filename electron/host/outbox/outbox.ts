@@ -1,11 +1,15 @@
 // The desk's outbox: every local change is a numbered mutation written in the same SQLite
 // transaction as its optimistic effect (synchronous=FULL, so "saved" survives a power cut).
-// It hands out push batches, records the server's answers, and rebases after a pull.
-import type { Database, Statement } from 'better-sqlite3';
+// It hands out push batches, records the server's answers, and rebases after a pull. The desk's
+// own bookkeeping (BACKGROUND_MUTATIONS: views for the audit log) travels the same way, but is
+// not the agent's work: the outbox panel and the status bar's counts leave it out.
+import type { CacheDatabase as Database, CacheStatement as Statement } from '../cache/open-cache.js';
 import type { OutboxEntry } from '../../../shared/desk-api.js';
 import type { ServiceType } from '../../../shared/domain/service-type.js';
 import { DeskFailure, DeskErrorSchema, type DeskError } from '../../../shared/errors.js';
-import { MutationArgs, type Mutation, type MutationArgsOf, type MutationName, type MutationResult } from '../../../shared/mutations.js';
+import {
+  BACKGROUND_MUTATIONS, MutationArgs, type Mutation, type MutationArgsOf, type MutationName, type MutationResult,
+} from '../../../shared/mutations.js';
 import { readMeta, writeMeta } from '../cache/meta.js';
 import { rowStoreFor } from '../cache/row-store.js';
 import { applyLocalEffect, describeMutation, type EffectContext, type StoredMutation } from '../mutations/index.js';
@@ -14,6 +18,8 @@ import { serverRowsFor } from './server-rows.js';
 export const LAST_ISSUED_KEY = 'last_mutation_id_issued';
 const REBASE_NEEDED_KEY = 'rebase_needed';
 export const PUSH_BATCH_LIMIT = 500;
+/** SQL condition on outbox rows: the agent's own changes, as listed and counted for them. */
+export const AGENT_WORK = `name NOT IN (${BACKGROUND_MUTATIONS.map((name) => `'${name}'`).join(', ')})`;
 
 interface OutboxRow {
   mutation_id: number;
@@ -33,18 +39,21 @@ export interface RecordedMutation {
 
 export class Outbox {
   readonly context: EffectContext;
-  private readonly s: Record<'insert' | 'list' | 'forCase' | 'pending' | 'replayable' | 'attempt' | 'applied' | 'rejected' | 'ack' | 'dropApplied' | 'confirmed' | 'hasWork' | 'serviceType', Statement>;
+  private readonly s: Record<'insert' | 'list' | 'forCase' | 'pending' | 'replayable' | 'attempt' | 'applied' | 'rejected' | 'dropRejectedBackground' | 'ack' | 'dropApplied' | 'confirmed' | 'hasWork' | 'serviceType', Statement>;
+  private readonly beforeBatch: Array<() => void> = [];
 
   constructor(private readonly db: Database, agentId: string) {
     this.s = {
       insert: db.prepare(`INSERT INTO outbox (mutation_id, name, args, created_at, summary, case_id) VALUES (?, ?, ?, ?, ?, ?)`),
-      list: db.prepare(`SELECT * FROM outbox ORDER BY mutation_id`),
+      list: db.prepare(`SELECT * FROM outbox WHERE ${AGENT_WORK} ORDER BY mutation_id`),
       forCase: db.prepare(`SELECT * FROM outbox WHERE case_id = ? ORDER BY mutation_id`),
       pending: db.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY mutation_id LIMIT ?`),
       replayable: db.prepare(`SELECT * FROM outbox WHERE state != 'rejected' ORDER BY mutation_id`),
       attempt: db.prepare(`UPDATE outbox SET attempts = attempts + 1 WHERE mutation_id = ?`),
       applied: db.prepare(`UPDATE outbox SET state = 'applied' WHERE mutation_id = ? AND state = 'pending'`),
       rejected: db.prepare(`UPDATE outbox SET state = 'rejected', error = ? WHERE mutation_id = ? AND state != 'rejected'`),
+      // Nobody could read or acknowledge them; kept, they would keep every pull rebasing.
+      dropRejectedBackground: db.prepare(`DELETE FROM outbox WHERE state = 'rejected' AND NOT (${AGENT_WORK})`),
       ack: db.prepare(`DELETE FROM outbox WHERE mutation_id = ? AND state = 'rejected'`),
       dropApplied: db.prepare(`DELETE FROM outbox WHERE state = 'applied' AND mutation_id <= ?`),
       confirmed: db.prepare(`SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'applied' AND mutation_id <= ?)`).pluck(),
@@ -94,8 +103,14 @@ export class Outbox {
     return entry;
   }
 
+  /** Runs before every push batch is read: whatever is buffered to be written goes out with it. */
+  onBeforeBatch(hook: () => void): void {
+    this.beforeBatch.push(hook);
+  }
+
   /** The next mutations to push, in id order; counts the attempt. */
   nextBatch(limit = PUSH_BATCH_LIMIT): Mutation[] {
+    for (const hook of this.beforeBatch) hook();
     return this.db.transaction(() => {
       const rows = this.s.pending.all(limit) as OutboxRow[];
       for (const row of rows) this.s.attempt.run(row.mutation_id);
@@ -111,6 +126,7 @@ export class Outbox {
         if (result.status === 'applied') this.s.applied.run(result.id);
         else this.s.rejected.run(JSON.stringify(result.error), result.id);
       }
+      this.s.dropRejectedBackground.run();
       writeMeta(this.db, REBASE_NEEDED_KEY, '1');
     })();
   }

@@ -1,6 +1,6 @@
 // The server's version of every row that outbox mutations changed locally. A row is copied here
 // before its first local change; pulls keep the copy current; the rebase puts it back.
-import type { Database, Statement } from 'better-sqlite3';
+import type { CacheDatabase as Database, CacheStatement as Statement } from '../cache/open-cache.js';
 import type { SyncedEntity } from '../../../shared/sync-protocol.js';
 import { rowStoreFor, type MutableEntity, type SyncedRecords } from '../cache/row-store.js';
 

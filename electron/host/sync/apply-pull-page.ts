@@ -1,13 +1,14 @@
-// Applies one page of a pull to the cache: every row is parsed with its entity's schema as it is
-// written, and all changes, the rebase of the outbox and the new cursor go in one transaction, so
-// a bad row rolls the page back (it changes nothing) and a crash never leaves rows without the
-// cursor that covers them.
-import type { Database, Statement } from 'better-sqlite3';
+// Applies one page of a pull to the cache: every row is checked against its entity's schema as it
+// is written (callers and cases by a straight-line check that defers to zod), and all changes, the
+// rebase of the outbox and the new cursor go in one transaction, so a bad row rolls the page back
+// (it changes nothing) and a crash never leaves rows without the cursor that covers them.
+import type { CacheDatabase as Database, CacheStatement as Statement } from '../cache/open-cache.js';
 import { z } from 'zod';
 import { DeskFailure, formatZodError } from '../../../shared/errors.js';
 import { parseSyncedRow, syncedRowId, type PullResponse, type SyncedEntity } from '../../../shared/sync-protocol.js';
 import { rowStoreFor, type SyncedRecords } from '../cache/row-store.js';
 import { serverRowsFor, trackedKey } from '../outbox/server-rows.js';
+import { checkedCaller, checkedServiceRequest } from './bulk-row-checks.js';
 
 type ParsedChange =
   | { [E in SyncedEntity]: { op: 'put'; entity: E; id: string; row: SyncedRecords[E] } }[SyncedEntity]
@@ -91,9 +92,9 @@ function isOutsideWindow(row: SyncedRecords['service_request'], closedBeforeMs: 
 
 function parseChange(change: PullResponse['changes'][number], index: number): ParsedChange {
   if (change.op === 'del') return { op: 'del', entity: change.entity, id: change.id };
-  let row: SyncedRecords[SyncedEntity];
+  let row: SyncedRecords[SyncedEntity] | null = bulkChecked(change.entity, change.row);
   try {
-    row = parseSyncedRow(change.entity, change.row);
+    row ??= parseSyncedRow(change.entity, change.row);
   } catch (error) {
     const why = error instanceof z.ZodError ? formatZodError(error) : String(error);
     throw new DeskFailure('SERVER_ERROR', `The server sent an invalid ${change.entity} row (change ${index}, id ${change.id}): ${why}`);
@@ -103,6 +104,13 @@ function parseChange(change: PullResponse['changes'][number], index: number): Pa
     throw new DeskFailure('SERVER_ERROR', `The server sent a ${change.entity} change for ${change.id} whose row is ${key}.`);
   }
   return { op: 'put', entity: change.entity, id: change.id, row } as ParsedChange;
+}
+
+/** Callers and cases take the straight-line check; what it is unsure of, and every other entity, goes through zod. */
+function bulkChecked(entity: SyncedEntity, row: unknown): SyncedRecords[SyncedEntity] | null {
+  if (entity === 'service_request') return checkedServiceRequest(row);
+  if (entity === 'caller') return checkedCaller(row);
+  return null;
 }
 
 const saveStateByDb = new WeakMap<Database, Statement>();

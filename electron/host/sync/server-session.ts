@@ -1,5 +1,6 @@
-// The host's conversation with the central server over HTTP: sign-in, the bearer token, and
-// turning every failure into a catalogue error (unreachable vs. the server's own error).
+// The host's conversation with the central server over HTTP: sign-in with a password, the
+// short-lived bearer token and the refresh token that renews it, and turning every failure into a
+// catalogue error (unreachable vs. the server's own error).
 import { z } from 'zod';
 import {
   CallControlStateSchema, TransferTargetsSchema, WrapUpResponseSchema,
@@ -8,34 +9,65 @@ import {
 import { AgentSchema, type Agent, type AgentState } from '../../../shared/domain/agent.js';
 import { DeskFailure, formatZodError, type ErrorCode } from '../../../shared/errors.js';
 import { PublishedProtocolSchema, type PublishedProtocol } from '../../../shared/triage/published.js';
-import { ServerErrorBodySchema, SignInResponseSchema, VoiceTokenResponseSchema } from '../../../shared/server-api.js';
+import {
+  ServerErrorBodySchema, SignedInSchema, SignInResponseSchema, SignOutResponseSchema, VoiceTokenResponseSchema,
+  type DesktopPolicy, type SignedIn, type SignInResponse,
+} from '../../../shared/server-api.js';
 import {
   PullResponseSchema, PushResponseSchema, SYNC_PROTOCOL_VERSION, SyncedEntitySchema,
   type PullRequest, type PullResponse, type PushRequest, type PushResponse, type RowChange,
 } from '../../../shared/sync-protocol.js';
 
+/** Where the refresh token lives between runs (the cache's meta table); it outlives a restart. */
+export interface RefreshTokenStore {
+  read(): string | null;
+  write(token: string | null): void;
+}
+
 export interface ServerSessionOptions {
   serverUrl: string;
   agentId: string;
+  /** The desk install, sent with each sign-in for the server's audit log and session list. */
+  clientId?: string;
   /** Per request; a server that accepts the connection and then says nothing counts as unreachable. */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
+  now?: () => Date;
+  /** The access token is renewed this long before it runs out (default 60 s). */
+  refreshMarginMs?: number;
+  /** In memory only when absent. */
+  refreshTokens?: RefreshTokenStore;
   /** Told whenever the server hands back the agent (sign-in, a state change). */
   onAgent?: (agent: Agent) => void;
+  /** Told of the server's desktop policy at every sign-in and refresh. */
+  onPolicy?: (policy: DesktopPolicy) => void;
+  /** The server refused the refresh token (signed out everywhere, revoked, reused): the session is over. */
+  onSessionEnded?: (reason: DeskFailure) => void;
 }
+
+/** Refusals of a refresh token that mean "never again", as opposed to a server having a bad moment. */
+const REFRESH_REFUSED_STATUSES = new Set([400, 401, 403]);
 
 export class ServerSession {
   private accessToken: string | null = null;
+  private accessExpiresAt = 0;
   private signedInAgent: Agent | null = null;
-  private signingIn: Promise<Agent> | null = null;
+  private refreshing: Promise<Agent> | null = null;
+  /** Bumped when the tokens are forgotten, so an answer to an older request cannot bring them back. */
+  private generation = 0;
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly now: () => Date;
+  private readonly refreshTokens: RefreshTokenStore;
 
   constructor(private readonly options: ServerSessionOptions) {
     this.base = options.serverUrl.replace(/\/+$/, '');
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? (() => new Date());
+    let inMemory: string | null = null;
+    this.refreshTokens = options.refreshTokens ?? { read: () => inMemory, write: (token) => (inMemory = token) };
   }
 
   get agent(): Agent | null {
@@ -46,13 +78,22 @@ export class ServerSession {
     return this.accessToken !== null;
   }
 
-  /** Signs in once; concurrent callers share the same attempt. */
+  /** A refresh token is kept: the session can go on (after a restart too) without the password. */
+  get hasRefreshToken(): boolean {
+    return this.refreshTokens.read() !== null;
+  }
+
+  /**
+   * A valid access token, renewed with the refresh token when it is missing or about to run out;
+   * concurrent callers share one renewal (the refresh token rotates: a second use would be reuse).
+   * Without a refresh token it fails with UNAUTHORIZED at once, never asking the server.
+   */
   ensureSignedIn(): Promise<Agent> {
-    if (this.accessToken && this.signedInAgent) return Promise.resolve(this.signedInAgent);
-    this.signingIn ??= this.signIn().finally(() => {
-      this.signingIn = null;
-    });
-    return this.signingIn;
+    const margin = this.options.refreshMarginMs ?? 60_000;
+    if (this.accessToken && this.signedInAgent && this.accessExpiresAt - margin > this.now().getTime()) {
+      return Promise.resolve(this.signedInAgent);
+    }
+    return this.refresh();
   }
 
   /** The bearer token of the current sign-in, for the poke socket; null until signed in. */
@@ -62,6 +103,56 @@ export class ServerSession {
 
   get serverUrl(): string {
     return this.base;
+  }
+
+  /**
+   * Signs in with the agent's password (and the second factor's code once they have one). A
+   * `totp_enrollment_required` answer is handed back as is: the session starts at enrollment.
+   */
+  async signInWithPassword(password: string, totpCode?: string): Promise<SignInResponse> {
+    const generation = this.generation;
+    const request = { agentId: this.options.agentId, password, ...(totpCode ? { totpCode } : {}), ...(this.options.clientId ? { clientId: this.options.clientId } : {}) };
+    const response = expectShape(SignInResponseSchema, await this.send('POST', '/auth/sign-in', request, null), 'sign-in');
+    if (response.status === 'signed_in') this.adopt(response, generation);
+    return response;
+  }
+
+  /** Finishes a second factor's enrollment with its first code; the session starts. */
+  async enrollTotp(enrollmentToken: string, totpCode: string): Promise<SignedIn> {
+    const generation = this.generation;
+    const response = expectShape(SignedInSchema, await this.send('POST', '/auth/totp/enroll', { enrollmentToken, totpCode }, null), 'enrollment');
+    this.adopt(response, generation);
+    return response;
+  }
+
+  /**
+   * Ends this session on the server (every session of the agent with `everywhere`), then forgets
+   * the tokens whatever the server said: best effort, a desk offline still forgets. Returns
+   * whether the server confirmed.
+   */
+  async signOut(everywhere: boolean): Promise<boolean> {
+    let confirmed = false;
+    try {
+      if (this.hasRefreshToken || this.accessToken) {
+        const path = everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out';
+        expectShape(SignOutResponseSchema, await this.authorized('POST', path), 'sign-out');
+        confirmed = true;
+      }
+    } catch {
+      // Unreachable, or the session was already over: forgetting locally is what matters here.
+    } finally {
+      this.forget();
+    }
+    return confirmed;
+  }
+
+  /** Drops the tokens here (the refresh token from its store too). */
+  forget(): void {
+    this.generation += 1;
+    this.accessToken = null;
+    this.accessExpiresAt = 0;
+    this.refreshing = null;
+    this.refreshTokens.write(null);
   }
 
   async pull(request: PullRequest): Promise<PullResponse> {
@@ -137,7 +228,7 @@ export class ServerSession {
     return expectShape(schema, await this.authorized(method, path, body), what);
   }
 
-  /** A socket was refused with 401 (the token expired, the server restarted): sign in afresh. */
+  /** A socket was refused with 401 (the token expired, the server restarted): renew it. */
   async renewToken(): Promise<string> {
     this.accessToken = null;
     await this.ensureSignedIn();
@@ -160,23 +251,55 @@ export class ServerSession {
     return expectShape(VoiceTokenResponseSchema, await this.authorized('GET', '/twilio/token'), 'voice token');
   }
 
-  private async signIn(): Promise<Agent> {
-    const body = await this.send('POST', '/auth/sign-in', { agentId: this.options.agentId }, null);
-    const response = expectShape(SignInResponseSchema, body, 'sign-in');
-    this.accessToken = response.accessToken;
-    this.signedInAgent = response.agent;
-    this.options.onAgent?.(response.agent);
-    return response.agent;
+  private refresh(): Promise<Agent> {
+    this.refreshing ??= this.useRefreshToken().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
   }
 
-  /** Sends with the bearer token; a 401 (token expired, server restarted) signs in again once. */
+  private async useRefreshToken(): Promise<Agent> {
+    const refreshToken = this.refreshTokens.read();
+    if (!refreshToken) throw new DeskFailure('UNAUTHORIZED', 'Signed out: sign in on this desk to reach the server.');
+    const generation = this.generation;
+    let body: unknown;
+    try {
+      body = await this.send('POST', '/auth/refresh', { refreshToken }, null);
+    } catch (error) {
+      const status = error instanceof DeskFailure ? (error.details as { status?: number } | undefined)?.status : undefined;
+      if (status === undefined || !REFRESH_REFUSED_STATUSES.has(status) || generation !== this.generation) throw error;
+      // Revoked, expired, reused or signed out everywhere: only a new sign-in helps.
+      this.forget();
+      const ended = new DeskFailure('UNAUTHORIZED', `The server ended this session: ${(error as DeskFailure).message}`, (error as DeskFailure).details);
+      this.options.onSessionEnded?.(ended);
+      throw ended;
+    }
+    const signedIn = expectShape(SignedInSchema, body, 'refresh');
+    this.adopt(signedIn, generation);
+    return signedIn.agent;
+  }
+
+  /** Takes the tokens of a sign-in or refresh, unless the session was forgotten meanwhile. */
+  private adopt(signedIn: SignedIn, generation: number): void {
+    if (generation !== this.generation) throw new DeskFailure('UNAUTHORIZED', 'Signed out while the server was answering.');
+    this.accessToken = signedIn.accessToken;
+    this.accessExpiresAt = Date.parse(signedIn.accessExpiresAt);
+    this.refreshTokens.write(signedIn.refreshToken);
+    this.signedInAgent = signedIn.agent;
+    this.options.onAgent?.(signedIn.agent);
+    this.options.onPolicy?.(signedIn.policy);
+  }
+
+  /** Sends with the bearer token; a 401 (token expired, server restarted) renews it once. */
   private async authorized(method: string, path: string, body?: unknown): Promise<unknown> {
     await this.ensureSignedIn();
+    const used = this.accessToken;
     try {
-      return await this.send(method, path, body, this.accessToken);
+      return await this.send(method, path, body, used);
     } catch (error) {
       if (!(error instanceof DeskFailure) || (error.details as { status?: number } | undefined)?.status !== 401) throw error;
-      this.accessToken = null;
+      // Another request may have renewed it meanwhile: renew only the token that was refused.
+      if (this.accessToken === used) this.accessToken = null;
       await this.ensureSignedIn();
       return this.send(method, path, body, this.accessToken);
     }
@@ -239,6 +362,8 @@ const PASSED_THROUGH_CODES = new Set<string>([
   'SYNC_PROTOCOL_MISMATCH', 'CALL_NOT_FOUND', 'AGENT_UNAVAILABLE', 'PROTOCOL_INVALID', 'FORBIDDEN',
   // The supervisor routes' refusals: an unknown agent or call, a state that does not allow it.
   'NOT_FOUND', 'STATE_CONFLICT',
+  // Sign-in: the renderer tells the agent which one it was.
+  'UNAUTHORIZED', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOTP_REQUIRED', 'TOTP_INVALID', 'RATE_LIMITED',
 ]);
 
 function serverFailure(status: number, path: string, body: unknown): DeskFailure {

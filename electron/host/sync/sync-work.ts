@@ -1,7 +1,7 @@
 // One sync cycle: sign in, push the outbox in order and in batches, then pull pages from the
 // cache's cursor, applying each (and rebasing the outbox on it) in its own transaction. No
 // transaction is ever held across a request.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from '../cache/open-cache.js';
 import type { SyncStatus } from '../../../shared/desk-api.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import type { MutationResult } from '../../../shared/mutations.js';
@@ -33,6 +33,8 @@ export interface SyncWorkOptions {
 }
 
 const COUNT_EVERY_MS = 1_000;
+/** Event-loop turns fetch needs to put a request on a kept-alive connection (two, measured), and one to spare. */
+const REQUEST_SEND_TURNS = 3;
 
 export function createSyncWork(options: SyncWorkOptions): SyncWork {
   const { db, session, outbox, clientId, now } = options;
@@ -70,11 +72,14 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
         if (page.hasMore && page.cursor <= state.cursor) {
           throw new DeskFailure('SERVER_ERROR', `The server said there is more after cursor ${state.cursor} but did not advance it.`);
         }
-        // Ask for the next page before applying this one, so the network and SQLite overlap.
+        // Ask for the next page before applying this one, so the server builds it while SQLite
+        // writes this one.
         if (page.hasMore) {
           next = session.pull({ ...base, cursor: page.cursor, limit });
           // If this page fails to apply, the request in flight is abandoned, not left unhandled.
           next.catch(() => undefined);
+          await requestSent();
+          if (isClosed()) return null;
         }
         // Only worth it when more than one page is coming: a small first sync keeps its indexes.
         if (page.hasMore && options.bulkFirstSync !== false && state.cursor === 0 && canStartBulkFirstSync(db)) {
@@ -118,6 +123,15 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
       }
     },
   };
+}
+
+/**
+ * fetch writes a request to its socket only after a turn or two of the event loop, and applying a
+ * page holds the loop for as long as SQLite writes: without these turns the next page would be
+ * asked for only once this one is written, and the server would sit idle meanwhile.
+ */
+async function requestSent(): Promise<void> {
+  for (let turn = 0; turn < REQUEST_SEND_TURNS; turn += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function backlogProgress(start: { cursor: number; at: number }, cursor: number, headVersion: number, nowMs: number): NonNullable<SyncStatus['progress']> {

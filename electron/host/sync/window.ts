@@ -1,6 +1,6 @@
 // What a desk holds: every open case, closed cases of the last N days, their notes and conflicts.
 // Closed cases that age out are evicted after pulls, never ones local mutations still touch.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from '../cache/open-cache.js';
 
 export const DEFAULT_CLOSED_CASE_DAYS = 90;
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 // The DeskApi methods of triage: protocols from the cache (every published version, so a run can
 // start and finish offline on the version it began with), publishing through the server, and a
 // finished run's record as an outbox mutation written with its local effect.
-import type { Database } from 'better-sqlite3';
+import type { CacheDatabase as Database } from '../cache/open-cache.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { DeskApi } from '../../../shared/desk-api.js';
 import { DeskFailure } from '../../../shared/errors.js';

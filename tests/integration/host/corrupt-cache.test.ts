@@ -2,12 +2,13 @@
 // sends the unsent mutations it could read from the damaged file, under the same client id.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../fixtures/host/keyed-database.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../fixtures/host/desk-host.js';
 import { cityChangeLog, uuid } from '../../fixtures/host/city-data.js';
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const running: { hosts: RunningHost[]; servers: FakeCentralServer[] } = { hosts: [], servers: [] };
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 async function hostAt(server: FakeCentralServer, dataDir: string) {
-  const host = await startHost({ serverUrl: server.url, dataDir, agentId: 'demo-calltaker', pullIntervalMs: 60_000, closedCaseDays: 36_500, pokes: false, log: () => undefined });
+  const host = await startHost({ serverUrl: server.url, dataDir, agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, closedCaseDays: 36_500, pokes: false, log: () => undefined });
   running.hosts.push(host);
   return host;
 }

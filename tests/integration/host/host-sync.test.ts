@@ -8,6 +8,7 @@ import { cityChangeLog, HOUSEHOLD_PHONE, uuid } from '../../fixtures/host/city-d
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 import { waitFor } from '../../fixtures/host/wait-for.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const running: { hosts: RunningHost[]; servers: FakeCentralServer[] } = { hosts: [], servers: [] };
 
@@ -24,7 +25,7 @@ async function serverWith(changes: RowChange[], pageSize = 3): Promise<FakeCentr
 }
 
 async function hostFor(server: FakeCentralServer, dataDir: string, extra: Partial<HostOptions> = {}) {
-  const host = await startHost({ serverUrl: server.url, dataDir, agentId: 'demo-calltaker', pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined, ...extra });
+  const host = await startHost({ serverUrl: server.url, dataDir, agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined, ...extra });
   running.hosts.push(host);
   const statuses: SyncStatus[] = [];
   host.desk.on('syncStatus', (status) => statuses.push(status));
@@ -52,7 +53,7 @@ describe('desk host sync', () => {
     const status = await host.syncOnce();
     expect(status).toMatchObject({ connection: 'online', cursor: changes.length, headVersion: changes.length, lastError: null, rowsInCache: { callers: 4, serviceRequests: 8 } });
     expect(server.pullCursors.slice(0, 6)).toEqual([0, 3, 6, 9, 12, 15]);
-    expect(server.authHeaders.every((header) => header === 'Bearer test-access-token')).toBe(true);
+    expect(server.authHeaders.every((header) => server.accessTokens().some((token) => header === `Bearer ${token}`))).toBe(true);
     // A first sync of several pages shows progress as it goes.
     expect(statuses.some((s) => s.connection === 'syncing' && s.cursor > 0 && s.cursor < changes.length)).toBe(true);
     // ...with rows, total, rate and time left, cleared once caught up.

@@ -11,6 +11,7 @@ import { cityChangeLog, serviceRequests, uuid } from '../../fixtures/host/city-d
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 import { waitFor } from '../../fixtures/host/wait-for.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const running: { hosts: RunningHost[]; servers: FakeCentralServer[] } = { hosts: [], servers: [] };
 
@@ -24,7 +25,7 @@ async function setUp(extra: Partial<HostOptions> = {}) {
   const server = await startFakeCentralServer(cityChangeLog(), 50);
   running.servers.push(server);
   const host = await startHost({
-    serverUrl: server.url, dataDir: makeTempDir('outbox'), agentId: 'demo-calltaker', pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined, ...extra,
+    serverUrl: server.url, dataDir: makeTempDir('outbox'), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined, ...extra,
   });
   running.hosts.push(host);
   const statuses: SyncStatus[] = [];
@@ -80,8 +81,11 @@ describe('desk host outbox', () => {
     await server.restart();
     const online = await host.syncOnce();
     expect(online).toMatchObject({ connection: 'online', pendingMutations: 0, rejectedMutations: 0 });
-    expect(server.pushes.flatMap((push) => push.mutations.map((m) => m.id))).toEqual([1, 2, 3, 4]);
-    expect(results.flat().map((result) => result.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    // 5: the views of the case searched and opened offline, for the audit log (taken along by the push).
+    expect(server.pushes.flatMap((push) => push.mutations.map((m) => [m.id, m.name]))).toEqual([
+      [1, 'createCase'], [2, 'editCase'], [3, 'changeStatus'], [4, 'addNote'], [5, 'recordViews'],
+    ]);
+    expect(results.flat().map((result) => result.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
     const detail = await host.desk.getCase({ caseId: created.id });
     expect(detail.serviceRequest).toMatchObject({ reference: '19000042', provisionalReference: created.reference, status: 'in_progress' });
     expect(detail.pending).toEqual([]);
@@ -105,9 +109,9 @@ describe('desk host outbox', () => {
     // The local effect is undone: the case is back to the server's status.
     expect((await host.desk.getCase({ caseId })).serviceRequest.status).toBe(serviceRequests[1]!.status);
 
-    // It is not pushed again.
+    // It is not pushed again (the view of the case since then is, and its refusal is dropped unseen).
     await host.syncOnce();
-    expect(server.pushes).toHaveLength(1);
+    expect(server.pushes.map((push) => push.mutations.map((m) => m.name))).toEqual([['changeStatus'], ['recordViews']]);
     await host.desk.acknowledgeRejection({ mutationId: 1 });
     expect(await host.desk.listOutbox({})).toEqual([]);
     expect((await host.desk.getSyncStatus({})).rejectedMutations).toBe(0);
@@ -136,11 +140,12 @@ describe('desk host outbox', () => {
     expect(failed).toMatchObject({ pendingMutations: 1, lastError: { code: 'SERVER_ERROR' } });
     const ok = await host.syncOnce();
     expect(ok).toMatchObject({ pendingMutations: 0, lastError: null });
-    expect(server.pushes.map((push) => push.mutations.map((m) => m.id))).toEqual([[1], [1]]);
-    expect(processed.size).toBe(1);
-    // New ids continue after the confirmed one.
+    // The caller, then the screen pop's view of it (for the audit log), twice: the same ids, answered from the record.
+    expect(server.pushes.map((push) => push.mutations.map((m) => m.id))).toEqual([[1, 2], [1, 2]]);
+    expect(processed.size).toBe(2);
+    // New ids continue after the confirmed ones.
     await host.desk.addCaseNote({ caseId: uuid(102), text: 'Called back' });
-    expect((await host.desk.listOutbox({}))[0]?.mutationId).toBe(2);
+    expect((await host.desk.listOutbox({}))[0]?.mutationId).toBe(3);
   });
 
   it('pulls when the server pokes over WebSocket', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, ServerConfigSchema, type RunningServer, type ServerConfig } from '../../../server/app.js';
 import { startHost, type RunningHost } from '../../fixtures/host/desk-host.js';
 import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 let dir: string;
 let config: ServerConfig;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   config = ServerConfigSchema.parse({ host: '127.0.0.1', port: 0, dataDir: path.join(dir, 'server'), logLevel: 'silent', seed: { callers: 20, cases: 60 } });
   server = await startServer(config);
   proxy = await startTcpProxy(portOf(server.url));
-  const common = { pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined } as const;
+  const common = { password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, closedCaseDays: 36_500, log: () => undefined } as const;
   offlineDesk = await startHost({ ...common, serverUrl: proxy.url, dataDir: path.join(dir, 'desk-a'), agentId: 'demo-calltaker' });
   onlineDesk = await startHost({ ...common, serverUrl: server.url, dataDir: path.join(dir, 'desk-b'), agentId: 'demo-triage' });
   await offlineDesk.syncOnce();

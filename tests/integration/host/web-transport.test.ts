@@ -10,6 +10,7 @@ import { cityChangeLog, HOUSEHOLD_PHONE } from '../../fixtures/host/city-data.js
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 import { waitFor } from '../../fixtures/host/wait-for.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const rendererDir = fileURLToPath(new URL('../../fixtures/host/renderer/', import.meta.url));
 let server: FakeCentralServer;
@@ -22,6 +23,7 @@ beforeAll(async () => {
     serverUrl: server.url,
     dataDir: makeTempDir('web'),
     agentId: 'demo-calltaker',
+    password: DEMO_SEED_PASSWORD,
     pullIntervalMs: 60_000,
     log: () => undefined,
     web: { port: 0, rendererDir },

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../fixtures/host/keyed-database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CACHE_FILE_NAME, startHost, type RunningHost } from '../../../electron/host/host.js';
 import { dropPgSchema, openPgStore } from '../../../server/store/pg-store.js';
@@ -17,6 +17,7 @@ import { DeskSocket } from '../../fixtures/processes/desk-socket.js';
 import { startDeskHostProcess, startServerProcess, type FixtureProcess } from '../../fixtures/processes/spawn.js';
 import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
 import { expectDeskMatchesServer, expectProcessedExactlyOnce, lastIssuedMutationId } from './sync-checks.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
 if (!postgresUrl) console.info('sync fault tests: TEST_DATABASE_URL is not set, so the server runs on PGlite only (not PostgreSQL).');
@@ -108,7 +109,7 @@ for (const kind of postgresUrl ? (['pglite', 'postgres'] as const) : (['pglite']
       const rendererDir = path.join(dir, 'renderer');
       fs.mkdirSync(rendererDir, { recursive: true });
       return {
-        serverUrl, dataDir: path.join(dir, name), agentId: 'demo-calltaker', clientId: `fault-${name}`,
+        serverUrl, dataDir: path.join(dir, name), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, clientId: `fault-${name}`,
         pokes: false, pullIntervalMs: 200, closedCaseDays: 36_500, web: { port: 0, rendererDir }, ...extra,
       };
     }

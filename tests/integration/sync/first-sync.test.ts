@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../fixtures/host/keyed-database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallerLookup } from '../../../electron/host/callers/lookup.js';
 import { finishBulkFirstSync } from '../../../electron/host/cache/first-sync.js';
@@ -14,6 +14,7 @@ import type { SyncStatus } from '../../../shared/desk-api.js';
 import { DeskSocket } from '../../fixtures/processes/desk-socket.js';
 import { killMidRebuild, startDeskHostProcess } from '../../fixtures/processes/spawn.js';
 import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 let dir: string;
 let server: RunningServer;
@@ -64,7 +65,7 @@ function phaseOf(cachePath: string): { phase: string | null; deferred: string[];
 
 function hostOptions(name: string, serverUrl: string, extra: Partial<HostOptions> = {}) {
   return {
-    serverUrl, dataDir: path.join(dir, name), agentId: 'demo-calltaker', clientId: `first-sync-${name}`,
+    serverUrl, dataDir: path.join(dir, name), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, clientId: `first-sync-${name}`,
     pokes: false, pullIntervalMs: 60_000, closedCaseDays: 36_500, pullPageSize: 100, ...extra,
   };
 }

@@ -13,6 +13,7 @@ import { dropPgSchema } from '../../../server/store/pg-store.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
 import { expectDeskMatchesServer, expectProcessedExactlyOnce, headVersion, lastIssuedMutationId } from './sync-checks.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const AGENTS = ['demo-calltaker', 'demo-triage', 'demo-calltaker'] as const;
 const STATUSES = ['open', 'in_progress', 'closed'] as const;
@@ -83,7 +84,7 @@ for (const kind of postgresUrl ? (['pglite', 'postgres'] as const) : (['pglite']
               proxies.push(proxy);
               clientIds.push(`prop-${run}-${i}-${randomBytes(4).toString('hex')}`);
               desks.push(await startHost({
-                serverUrl: proxy.url, dataDir: path.join(dir, `run-${run}-desk-${i}`), agentId: AGENTS[i]!, clientId: clientIds[i],
+                serverUrl: proxy.url, dataDir: path.join(dir, `run-${run}-desk-${i}`), agentId: AGENTS[i]!, password: DEMO_SEED_PASSWORD, clientId: clientIds[i],
                 pokes: false, pullIntervalMs: 100, closedCaseDays: 36_500, log: () => undefined,
               }));
               await desks[i]!.syncOnce();

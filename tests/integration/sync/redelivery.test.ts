@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../fixtures/host/keyed-database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../../electron/host/host.js';
 import { ServerConfigSchema, startServer, type RunningServer } from '../../../server/app.js';
@@ -14,6 +14,7 @@ import type { SyncStatus } from '../../../shared/desk-api.js';
 import { PushRequestSchema, PushResponseSchema } from '../../../shared/sync-protocol.js';
 import { startHttpLine, type HttpLine, type LateDelivery } from '../../fixtures/http-line.js';
 import { expectDeskMatchesServer, expectProcessedExactlyOnce, lastIssuedMutationId } from './sync-checks.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 let dir: string;
 let server: RunningServer;
@@ -22,7 +23,7 @@ const hosts: RunningHost[] = [];
 
 async function desk(name: string, serverUrl: string): Promise<RunningHost> {
   const host = await startHost({
-    serverUrl, dataDir: path.join(dir, name), agentId: 'demo-calltaker', clientId: `redelivery-${name}`,
+    serverUrl, dataDir: path.join(dir, name), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, clientId: `redelivery-${name}`,
     pokes: false, pullIntervalMs: 60_000, closedCaseDays: 36_500, pullPageSize: 7, log: () => undefined,
   });
   hosts.push(host);

@@ -1,6 +1,6 @@
 // Checks the sync tests end with: every desk holds exactly the server's cases, notes and
 // conflicts, and the server processed each desk's mutations exactly once, ids 1..N with no gap.
-import Database from 'better-sqlite3';
+import Database from '../../fixtures/host/keyed-database.js';
 import { expect } from 'vitest';
 import type { DeskClient } from '../../../shared/desk-api.js';
 import { requireIso, type Store } from '../../../server/store/store.js';

@@ -10,6 +10,7 @@ import { startHost, type RunningHost } from '../../fixtures/host/desk-host.js';
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 import { waitFor } from '../../fixtures/host/wait-for.js';
+import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
 const running: { hosts: RunningHost[]; servers: FakeCentralServer[] } = { hosts: [], servers: [] };
 
@@ -43,7 +44,7 @@ async function started(options: { pokes?: boolean } = {}) {
   running.servers.push(server);
   server.call = answeredCall();
   const host = await startHost({
-    serverUrl: server.url, dataDir: makeTempDir('calls'), agentId: 'demo-calltaker', pullIntervalMs: 60_000, log: () => undefined, ...options,
+    serverUrl: server.url, dataDir: makeTempDir('calls'), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, log: () => undefined, ...options,
   });
   running.hosts.push(host);
   await host.syncOnce();

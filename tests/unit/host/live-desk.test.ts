@@ -44,7 +44,13 @@ async function startStandIn() {
       const body: unknown = text === '' ? undefined : JSON.parse(text);
       const path = request.url ?? '';
       const reply = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (path === '/auth/sign-in') return reply(200, { agent: lead, accessToken: 'lead-token' });
+      if (path === '/auth/refresh') {
+        return reply(200, {
+          status: 'signed_in', agent: lead, sessionId: '0190a8f2-7b1c-7c3e-8f00-0000000000f1', accessToken: 'lead-token',
+          accessExpiresAt: new Date(Date.now() + 900_000).toISOString(), refreshToken: 'lead-refresh',
+          refreshExpiresAt: new Date(Date.now() + 86_400_000).toISOString(), policy: { offlineUnlockHours: 12, lockAfterMinutes: 15 },
+        });
+      }
       seen.push({ method: request.method ?? '', path, authorization: request.headers.authorization, body });
       if (state.refuse) {
         const { status, code, message } = state.refuse;
@@ -69,7 +75,12 @@ async function startStandIn() {
 }
 
 function wallboardDesk(serverUrl: string, offlineSince: string | null = null) {
-  const session = new ServerSession({ serverUrl, agentId: 'demo-lead', requestTimeoutMs: 2_000 });
+  // Resumes a session the way a restarted desk does: with the refresh token it kept.
+  let refreshToken: string | null = 'lead-refresh';
+  const session = new ServerSession({
+    serverUrl, agentId: 'demo-lead', requestTimeoutMs: 2_000,
+    refreshTokens: { read: () => refreshToken, write: (token) => (refreshToken = token) },
+  });
   const relayCalls: string[] = [];
   const desk = createWallboardDesk({
     session,

@@ -24,6 +24,13 @@ import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 type CaseRow = ServiceRequestColumns & { service_type_name: string | null };
 type CallerRow = CallerColumns & { neighborhood_name: string | null };
 
+/**
+ * For each caller whose nearby search found a sixth case, how much farther it is than the farthest
+ * of the five shown, in metres: the faster walk stops at five only when nothing unread can be that
+ * near, so both small and large gaps must be among the answers compared.
+ */
+const sixthCaseGaps = new Map<string, number>();
+
 /** The lookup as it was before it was made faster: one statement per step, every row read on its own. */
 function referenceLookup(db: Database): (phone: string) => ScreenPop {
   const caseColumns = 'sr.*, st.name AS service_type_name';
@@ -57,8 +64,9 @@ function referenceLookup(db: Database): (phone: string) => ScreenPop {
       if (meters <= NEARBY_RADIUS_M) found.push({ row, meters });
       if (found.length > NEARBY_LIMIT) break;
     }
+    found.sort((a, b) => a.meters - b.meters || b.row.requested_ms - a.row.requested_ms);
+    if (found.length > NEARBY_LIMIT) sixthCaseGaps.set(caller.id, found[NEARBY_LIMIT]!.meters - found[NEARBY_LIMIT - 1]!.meters);
     return found
-      .sort((a, b) => a.meters - b.meters || b.row.requested_ms - a.row.requested_ms)
       .slice(0, NEARBY_LIMIT)
       .map((candidate) => toSummary(candidate.row));
   }
@@ -192,6 +200,10 @@ describe('the faster lookup', () => {
     expect(nearest.filter((match) => nearbyWithin(match, NEARBY_FIRST_RADIUS_M) === NEARBY_LIMIT).length).toBeGreaterThan(100);
     expect(nearest.filter((match) => match.openNearby.length < NEARBY_LIMIT).length).toBeGreaterThan(100);
     expect(nearest.some((match) => match.openNearby.length === NEARBY_LIMIT && nearbyWithin(match, NEARBY_FIRST_RADIUS_M) < NEARBY_LIMIT)).toBe(true);
+    // The R*Tree's rounding is 3 m at most: within it the sixth case must be read to settle ties.
+    const gaps = [...sixthCaseGaps.values()];
+    expect(gaps.filter((gap) => gap > 3).length).toBeGreaterThan(100);
+    expect(gaps.filter((gap) => gap <= 3).length).toBeGreaterThan(20);
   });
 
   it('counts open cases past the listed hundred from the database', () => {

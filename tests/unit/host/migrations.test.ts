@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import KeyedDatabase from '../../fixtures/host/keyed-database.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CACHE_MIGRATIONS, latestCacheVersion, openCache, startHost } from '../../fixtures/host/desk-host.js';
 import { DeskFailure } from '../../../shared/errors.js';
@@ -108,9 +109,11 @@ describe('cache migrations', () => {
       expect(fs.readFileSync(host.cacheMovedAside as string).equals(garbage)).toBe(true);
       expect(fs.readFileSync(`${host.cacheMovedAside}-wal`, 'utf8')).toBe('stale wal');
       expect(logged.join('\n')).toContain('Moved it aside');
-      const pop = await host.desk.lookupCaller({ phone: '215-555-0142' });
-      expect(pop.matches).toEqual([]);
-      const fresh = new Database(file, { readonly: true });
+      // A fresh cache holds no sign-in: the desk starts signed out, with nothing in it.
+      expect((await host.desk.getAuthState({})).state).toBe('signed_out');
+      expect((await host.desk.getSyncStatus({})).rowsInCache).toEqual({ callers: 0, serviceRequests: 0 });
+      // The host encrypts the fresh cache (with the key file it keeps beside it when given none).
+      const fresh = new KeyedDatabase(file, { readonly: true });
       expect(fresh.pragma('user_version', { simple: true })).toBe(latestCacheVersion());
       fresh.close();
     } finally {

@@ -83,9 +83,9 @@ async function startedDesk() {
 describe('DeskController', () => {
   it('starts in order: session, available, softphone', async () => {
     const { calls, store, milestones } = await startedDesk();
-    expect(calls.filter((call) => call !== 'getSyncStatus')).toEqual(['getSession', 'setAgentState:available', 'createSoftphone']);
+    expect(calls.filter((call) => call !== 'getSyncStatus')).toEqual(['getAuthState', 'getSession', 'setAgentState:available', 'createSoftphone']);
     expect(store.getState()).toMatchObject({ session, agent: { state: 'available' }, softphoneRegistration: 'registered', deskLink: 'open' });
-    expect(milestones()).toEqual(['desk-ready', 'softphone-registered']);
+    expect(milestones()).toEqual(['auth-state', 'desk-ready', 'softphone-registered']);
     await vi.waitFor(() => expect(store.getState().syncStatus).toEqual(syncStatus));
   });
 

@@ -3,12 +3,20 @@
 import { vi } from 'vitest';
 import type { DeskClient, DeskEventName, DeskEventPayload } from '../../../shared/desk-api.js';
 import { DeskFailure } from '../../../shared/errors.js';
-import { agent, acceptedCase, answeredCallState, transferTargets, callerRecord, caseDetail, offlineCase, pendingEntry, rejectedEntry, screenPop, serviceTypes, session, syncStatus, voiceToken } from './fixtures.js';
+import { agent, acceptedCase, answeredCallState, transferTargets, callerRecord, caseDetail, offlineCase, pendingEntry, rejectedEntry, screenPop, serviceTypes, session, syncStatus, unlockedAuthState, voiceToken } from './fixtures.js';
 
 export function createFakeDesk(overrides: Partial<DeskClient> = {}) {
   const calls: string[] = [];
   const listeners = new Map<DeskEventName, Set<(payload: unknown) => void>>();
   const desk: DeskClient = {
+    getAuthState: vi.fn(async () => (calls.push('getAuthState'), unlockedAuthState)),
+    signIn: vi.fn(async () => (calls.push('signIn'), unlockedAuthState)),
+    completeTotpEnrollment: vi.fn(async () => unlockedAuthState),
+    unlock: vi.fn(async () => (calls.push('unlock'), unlockedAuthState)),
+    lock: vi.fn(async ({ reason }) => (calls.push(`lock:${reason}`), { ...unlockedAuthState, state: 'locked' as const, reason })),
+    signOut: vi.fn(async ({ everywhere }) => (calls.push(`signOut:${everywhere ?? false}`), {
+      ...unlockedAuthState, state: 'signed_out' as const, reason: everywhere ? 'signed_out_everywhere' : 'signed_out',
+    })),
     getSession: vi.fn(async () => (calls.push('getSession'), session)),
     lookupCaller: vi.fn(async () => (calls.push('lookupCaller'), screenPop)),
     getSyncStatus: vi.fn(async () => (calls.push('getSyncStatus'), syncStatus)),

@@ -1,6 +1,6 @@
 // Contract-valid sample data for the renderer's unit tests.
 import type { CallControlState, TransferTargets } from '../../../shared/call-control.js';
-import type { CallerRecord, CaseDetail, CaseSummary, OutboxEntry, ScreenPop, SessionInfo, SyncStatus, VoiceToken } from '../../../shared/desk-api.js';
+import type { CallerRecord, CaseDetail, DeskAuthState, CaseSummary, OutboxEntry, ScreenPop, SessionInfo, SyncStatus, VoiceToken } from '../../../shared/desk-api.js';
 import type { CaseConflict } from '../../../shared/domain/case-history.js';
 import type { ServiceType } from '../../../shared/domain/service-type.js';
 import type { Agent } from '../../../shared/domain/agent.js';
@@ -21,6 +21,16 @@ export const session: SessionInfo = {
   serverUrl: 'http://127.0.0.1:8311',
   telephony: 'simulated',
   clientId: 'client-0001',
+};
+
+export const unlockedAuthState: DeskAuthState = {
+  state: 'unlocked',
+  agentId: agent.id,
+  displayName: agent.displayName,
+  reason: null,
+  offlineUnlockUntil: '2025-06-02T00:00:00Z',
+  lockAfterMinutes: 15,
+  enrollment: null,
 };
 
 export const syncStatus: SyncStatus = {

@@ -10,7 +10,7 @@ import { DeskController } from '../../../renderer/app/controller.js';
 import { createMilestoneRecorder } from '../../../renderer/app/milestones.js';
 import { createDeskStore, DeskStoreContext } from '../../../renderer/stores/desk-store.js';
 import { createFakeDesk } from './fake-desk.js';
-import { session } from './fixtures.js';
+import { session, unlockedAuthState } from './fixtures.js';
 
 function render(role: AgentRole, view: 'calls' | 'floor'): string {
   const store = createDeskStore();
@@ -22,6 +22,7 @@ function render(role: AgentRole, view: 'calls' | 'floor'): string {
       throw new Error('no softphone here');
     },
   });
+  store.getState().authStateReceived(unlockedAuthState);
   store.getState().sessionLoaded({ ...session, agent: { ...session.agent, role } });
   store.getState().deskViewChosen(view);
   // A store told to show the floor for a call-taker (a stale view after a role change, say).
