@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DEMO_SEED_PASSWORD } from '../server/config.js';
 
 const root = resolve(import.meta.dirname, '..');
 const children: ChildProcess[] = [];
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   const serverEnv = { FRONTDESK_LOG_LEVEL: process.env.FRONTDESK_LOG_LEVEL ?? 'warn' };
   const [, serverUrl] = await startChild('server', ['server/main.ts'], serverEnv, /listening on (http:\/\/\S+)/);
   const env = { FRONTDESK_SERVER_URL: serverUrl };
+  // Demo agents only exist under simulated telephony, where they get the seed password.
+  console.log(`Sign in as demo-calltaker with ${process.env.FRONTDESK_SEED_PASSWORD ? 'FRONTDESK_SEED_PASSWORD' : `the demo password "${DEMO_SEED_PASSWORD}"`}.`);
 
   if (electron) {
     console.log('Opening the Frontdesk311 desktop window.');

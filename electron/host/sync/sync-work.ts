@@ -4,7 +4,7 @@
 import type { CacheDatabase as Database } from '../cache/open-cache.js';
 import type { SyncStatus } from '../../../shared/desk-api.js';
 import { DeskFailure } from '../../../shared/errors.js';
-import type { MutationResult } from '../../../shared/mutations.js';
+import { BACKGROUND_MUTATIONS, type MutationResult } from '../../../shared/mutations.js';
 import { SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol.js';
 import { readMeta, writeMeta } from '../cache/meta.js';
 import { canStartBulkFirstSync, finishBulkFirstSync, readFirstSyncPhase, startBulkFirstSync } from '../cache/first-sync.js';
@@ -48,7 +48,10 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
       const response = await session.push({ ...base, mutations: batch });
       if (isClosed()) return false;
       outbox.recordResults(response.results);
-      options.onResults?.(response.results);
+      // Background mutations (view audits) are not the agent's work: their results are not shown.
+      const background = new Set(batch.filter((mutation) => BACKGROUND_MUTATIONS.includes(mutation.name)).map((mutation) => mutation.id));
+      const shown = response.results.filter((result) => !background.has(result.id));
+      if (shown.length > 0) options.onResults?.(shown);
       if (batch.length < PUSH_BATCH_LIMIT) return true;
     }
   }

@@ -164,8 +164,12 @@ describe('record views on the desk', () => {
     const { server, host } = await setUp();
     server.onPush = (push) => push.mutations.map((m) => ({ id: m.id, status: 'rejected', error: { code: 'FORBIDDEN', message: 'refused' } }));
     await host.desk.getCase({ caseId: uuid(103) });
+    const shownToAgent: unknown[] = [];
+    host.desk.on('mutationResults', (results) => shownToAgent.push(results));
     // No timer has fired: the push itself took the views along.
     const status = await host.syncOnce();
+    // The refusal of a background batch is not the agent's to read: no toast pointing at an empty outbox.
+    expect(shownToAgent).toEqual([]);
     expect(server.pushes.at(-1)?.mutations.map((m) => m.name)).toEqual(['recordViews']);
     expect(status).toMatchObject({ pendingMutations: 0, rejectedMutations: 0 });
     expect(await host.desk.listOutbox({})).toEqual([]);
