@@ -18,6 +18,7 @@ import type { ServerContext } from './http/context.js';
 import { installErrorHandlers } from './http/errors.js';
 import { fastifyOptions, installSecurity, type LogDestination } from './http/security.js';
 import { startLiveServices } from './live/live-services.js';
+import { SessionSockets } from './auth/session-sockets.js';
 import { registerAgentRoutes, registerSessionRoutes, registerSignInRoutes, requireSignedInAgent } from './routes/auth.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerOpen311Routes } from './routes/open311.js';
@@ -122,7 +123,7 @@ async function configureApp(app: FastifyInstance, context: ServerContext, seedPa
   await app.register(async (scope) => {
     requireSignedInAgent(scope, identity);
     access.enforceIn(scope, context.store);
-    registerSessionRoutes(scope, identity);
+    registerSessionRoutes(scope, identity, () => void context.sessionSockets.recheck());
     registerAgentRoutes(scope, context);
     registerVoiceTokenRoute(scope, context);
     registerCallRoutes(scope, context);
@@ -183,9 +184,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     });
   const callCenter = new CallCenter({ store, voiceApi, liveBus: live.bus, log: app.log, settings: { ...config, publicUrl } });
   let routeAccess: RouteAccessControl;
+  const sessionSockets = new SessionSockets(store, config.now, (error) => app.log.warn({ err: error }, 'socket session check'), config.socketRecheckSeconds * 1000);
   const context: ServerContext = {
     config, store, publicUrl, simulator: null, version: VERSION, notifier, pokeHub, liveBus: live.bus, wallboard: live.wallboard,
-    voiceApi, callCenter,
+    voiceApi, callCenter, sessionSockets,
   };
 
   try {
@@ -201,6 +203,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     routeAccess = await configureApp(app, context, seedPasswordHash);
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    sessionSockets.close();
     callCenter.close();
     pokeHub.close();
     await live.close();
@@ -218,6 +221,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     routes: routeAccess.routes(),
     close: () => {
       closing ??= (async () => {
+        sessionSockets.close();
         callCenter.close();
         await context.simulator?.close();
         pokeHub.close();

@@ -110,6 +110,8 @@ export const ServerConfigSchema = z
     /** What the desks are told (SignedIn.policy): offline unlock window and idle lock. */
     offlineUnlockHours: z.number().positive().max(24 * 30).default(12),
     lockAfterMinutes: z.number().positive().max(24 * 60).default(10),
+    /** Open sockets (poke, wallboard) are checked against their session this often, for sign-outs on other instances. */
+    socketRecheckSeconds: z.number().positive().max(3600).default(30),
     /**
      * The password seeded demo and simulated agents get. Simulated telephony defaults to
      * DEMO_SEED_PASSWORD; with real Twilio there is none unless FRONTDESK_SEED_PASSWORD is set.
@@ -249,6 +251,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
         : (env.FRONTDESK_TOTP_REQUIRED_ROLES.split(',').map((role) => role.trim()).filter(Boolean) as ServerConfigInput['totpRequiredRoles']),
     offlineUnlockHours: numberFrom(env.FRONTDESK_OFFLINE_UNLOCK_HOURS),
     lockAfterMinutes: numberFrom(env.FRONTDESK_LOCK_AFTER_MINUTES),
+    socketRecheckSeconds: numberFrom(env.FRONTDESK_SOCKET_RECHECK_SECONDS),
     seedPassword: env.FRONTDESK_SEED_PASSWORD || undefined,
   };
   return ServerConfigSchema.parse(input);

@@ -1,5 +1,6 @@
 // What every route module gets: the configuration, the store, the server's public URL, and where
 // change-log growth is announced.
+import type { SessionSockets } from '../auth/session-sockets.js';
 import type { ServerConfig } from '../config.js';
 import type { LiveBus } from '../live/live-bus.js';
 import type { WallboardHub } from '../live/wallboard-hub.js';
@@ -28,6 +29,8 @@ export interface ServerContext {
   voiceApi: VoiceApi;
   /** The call router and call control: transactions, then Twilio, live events and offers. */
   callCenter: CallCenter;
+  /** Open sockets by session, closed when their session ends. */
+  sessionSockets: SessionSockets;
 }
 
 declare module 'fastify' {

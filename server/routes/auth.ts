@@ -84,22 +84,30 @@ export function registerSignInRoutes(app: FastifyInstance, identity: Identity): 
   });
 }
 
-/** Registered inside the signed-in scope: the agent's own sessions and password, and the admins' routes. */
-export function registerSessionRoutes(scope: FastifyInstance, identity: Identity): void {
+/**
+ * Registered inside the signed-in scope: the agent's own sessions and password, and the admins'
+ * routes. `sessionsEnded` is told after anything that ends sessions, so open sockets close at once.
+ */
+export function registerSessionRoutes(scope: FastifyInstance, identity: Identity, sessionsEnded: () => void = () => undefined): void {
   scope.post('/auth/sign-out', { config: { access: 'session.own' } }, async (request): Promise<SignOutResponse> => {
     parseInput(NoBodySchema, request.body);
-    return { revokedSessions: await identity.signOut(signedInClaims(request), sourceOf(request)) };
+    const revokedSessions = await identity.signOut(signedInClaims(request), sourceOf(request));
+    sessionsEnded();
+    return { revokedSessions };
   });
 
   scope.post('/auth/sign-out-everywhere', { config: { access: 'session.own' } }, async (request): Promise<SignOutResponse> => {
     parseInput(NoBodySchema, request.body);
-    return { revokedSessions: await identity.signOutEverywhere(signedInClaims(request), sourceOf(request)) };
+    const revokedSessions = await identity.signOutEverywhere(signedInClaims(request), sourceOf(request));
+    sessionsEnded();
+    return { revokedSessions };
   });
 
   scope.put('/auth/password', { config: { access: 'session.own' } }, async (request, reply) => {
     const { currentPassword, newPassword } = parseInput(ChangePasswordRequestSchema, request.body);
     return answer(reply, async () => {
       await identity.changePassword(signedInClaims(request), currentPassword, newPassword, sourceOf(request));
+      sessionsEnded();
       return { ok: true };
     });
   });
@@ -111,6 +119,7 @@ export function registerSessionRoutes(scope: FastifyInstance, identity: Identity
     const { newPassword } = parseInput(SetPasswordRequestSchema, request.body);
     return answer(reply, async () => {
       await identity.setPassword(agentId, newPassword, actorOf(request));
+      sessionsEnded();
       return { ok: true };
     });
   });
@@ -119,6 +128,7 @@ export function registerSessionRoutes(scope: FastifyInstance, identity: Identity
     const { agentId } = parseInput(AgentParamsSchema, request.params);
     return answer(reply, async () => {
       await identity.resetTotp(agentId, actorOf(request));
+      sessionsEnded();
       return { ok: true };
     });
   });

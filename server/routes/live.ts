@@ -28,7 +28,10 @@ function peerFor(socket: WebSocket): WallboardPeer {
 /** The socket authenticates with `?token=` like the poke socket, and only team leads and admins get in. */
 export function registerWallboardRoute(app: FastifyInstance, context: ServerContext): void {
   const access = queryTokenAccess(context.config.tokenSecret, context.store, 'wallboard.view');
-  app.get(LIVE_WALLBOARD_PATH, { websocket: true, ...access }, (socket) => context.wallboard.attach(peerFor(socket)));
+  app.get(LIVE_WALLBOARD_PATH, { websocket: true, ...access }, (socket, request) => {
+    if (request.sessionId) context.sessionSockets.track(request.sessionId, socket);
+    context.wallboard.attach(peerFor(socket));
+  });
 }
 
 const WALLBOARD_ACCESS = { config: { access: 'wallboard.view' } } as const;

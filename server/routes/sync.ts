@@ -80,5 +80,8 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
 /** The poke socket authenticates with `?token=` (browsers cannot set headers on a WebSocket). */
 export function registerPokeRoute(app: FastifyInstance, context: ServerContext): void {
   const access = queryTokenAccess(context.config.tokenSecret, context.store, 'sync.pull');
-  app.get(SYNC_POKE_PATH, { websocket: true, ...access }, (socket, request) => context.pokeHub.attach(socket, request.agentId));
+  app.get(SYNC_POKE_PATH, { websocket: true, ...access }, (socket, request) => {
+    if (request.sessionId) context.sessionSockets.track(request.sessionId, socket);
+    context.pokeHub.attach(socket, request.agentId);
+  });
 }

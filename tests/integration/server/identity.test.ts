@@ -5,6 +5,7 @@
 // server's clock is the test's (config `now`), so lockouts and expiry need no waiting.
 import { Secret, TOTP } from 'otpauth';
 import WebSocket from 'ws';
+import { SESSION_ENDED_CLOSE_CODE } from '../../../server/auth/session-sockets.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../server/audit/audit-log.js';
 import { DEMO_SEED_PASSWORD, loadServerConfig } from '../../../server/config.js';
@@ -53,6 +54,17 @@ function socketOutcome(url: string): Promise<true | number> {
   });
 }
 
+/** An open `?token=` socket and the close code it gets. */
+async function openSocket(url: string): Promise<{ closed: Promise<number>; socket: WebSocket }> {
+  const socket = new WebSocket(url);
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { closed, socket };
+}
+
 describe.each(storeTargets())('sign-in on $kind', (target) => {
   let test: TestServer;
   const clock = new TestClock();
@@ -94,7 +106,8 @@ describe.each(storeTargets())('sign-in on $kind', (target) => {
 
   beforeAll(async () => {
     // Many attempts at one account: the per-minute limit (security.test.ts) is not what is tested here.
-    test = await startTestServer(target, { seed: false, now: clock.now, signInRateLimit: 1000 });
+    // Open sockets are checked against their sessions every 200 ms, for the other-instance case.
+    test = await startTestServer(target, { seed: false, now: clock.now, signInRateLimit: 1000, socketRecheckSeconds: 0.2 });
     await test.server.store.query(
       `INSERT INTO agents (id, display_name, role, skills, state, state_since) VALUES
          ($1, 'Identity Admin', 'admin', '{}', 'offline', now()),
@@ -203,6 +216,25 @@ describe.each(storeTargets())('sign-in on $kind', (target) => {
     expect(await socketOutcome(socketUrl(LIVE_WALLBOARD_PATH, desk.accessToken))).toBe(401);
     expect(await probe(other.accessToken)).toBe(200);
     expect(await auditActions('demo-lead')).toContain('auth.sign_out');
+  });
+
+  it('closes sockets already open when their session ends: at once here, within the recheck when another instance ended it', async () => {
+    const lead = await signIn('demo-lead');
+    const wallboard = await openSocket(socketUrl(LIVE_WALLBOARD_PATH, lead.accessToken));
+    await authorized('POST', '/auth/sign-out-everywhere', lead.accessToken);
+    expect(await wallboard.closed).toBe(SESSION_ENDED_CLOSE_CODE);
+
+    const desk = await signIn('demo-calltaker');
+    const poke = await openSocket(socketUrl(SYNC_POKE_PATH, desk.accessToken));
+    // What a sign-out on another instance leaves in the shared database.
+    await test.server.store.query('UPDATE auth_sessions SET revoked_at = now() WHERE id = $1::uuid', [desk.sessionId]);
+    expect(await poke.closed).toBe(SESSION_ENDED_CLOSE_CODE);
+
+    const still = await signIn('demo-calltaker');
+    const open = await openSocket(socketUrl(SYNC_POKE_PATH, still.accessToken));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(open.socket.readyState).toBe(WebSocket.OPEN);
+    open.socket.close();
   });
 
   it('has a team lead set up an authenticator, then asks for a fresh code at every sign-in', async () => {
