@@ -10,8 +10,8 @@ import type { DesktopPolicy, SignedIn } from '../../../shared/server-api.js';
 import type { HostLog } from '../host-log.js';
 import type { ServerSession } from '../sync/server-session.js';
 import {
-  forgetOfflineVerifier, hashPasswordForOfflineUnlock, offlineUnlockUntil, passwordMatches, readOfflineVerifier,
-  writeOfflineVerifier, type OfflineVerifier,
+  clearWrongLocalPasswords, countWrongLocalPassword, forgetOfflineVerifier, hashPasswordForOfflineUnlock, LOCAL_UNLOCK_ATTEMPTS,
+  offlineUnlockUntil, passwordMatches, readOfflineVerifier, writeOfflineVerifier, type OfflineVerifier,
 } from './offline-verifier.js';
 
 /** Until the server has said otherwise (no sign-in on this install yet). */
@@ -111,7 +111,7 @@ export class DeskAuth {
       if (offlineUnlockUntil(verifier).getTime() <= this.options.now().getTime()) {
         return this.signInNow(this.options.agentId, password, undefined, true);
       }
-      if (!(await passwordMatches(verifier, password))) throw new DeskFailure('INVALID_CREDENTIALS', 'The password is wrong.');
+      await this.checkLocalPassword(verifier, password);
       this.setState('unlocked', null);
       return this.getState();
     });
@@ -177,17 +177,38 @@ export class DeskAuth {
   private async unlockOffline(password: string, unreachable: DeskFailure, verifierExpired: boolean): Promise<DeskAuthState> {
     const verifier = this.verifier;
     if (!verifier) {
-      throw new DeskFailure('SERVER_UNREACHABLE', `${unreachable.message} Nobody has signed in on this desk yet, so the first sign-in needs the server.`, unreachable.details);
+      throw new DeskFailure('SERVER_UNREACHABLE', `${unreachable.message} Offline unlock is off on this desk (no sign-in here yet, or too many wrong passwords), so this sign-in needs the server.`, unreachable.details);
     }
     const until = offlineUnlockUntil(verifier);
     if (verifierExpired || until.getTime() <= this.options.now().getTime()) {
       throw new DeskFailure('OFFLINE_UNLOCK_EXPIRED', `Offline unlock ended at ${until.toISOString()}: connect to the server and sign in.`, { offlineUnlockUntil: until.toISOString() });
     }
-    if (!(await passwordMatches(verifier, password))) throw new DeskFailure('INVALID_CREDENTIALS', 'The password is wrong.');
+    await this.checkLocalPassword(verifier, password);
     this.options.log('info', 'Signed in offline with the password of the last online sign-in.');
     this.enrollment = null;
     this.setState('unlocked', null);
     return this.getState();
+  }
+
+  /**
+   * The password against the verifier; after LOCAL_UNLOCK_ATTEMPTS wrong ones in a row the
+   * verifier is forgotten and only the server can let the agent in (the refresh token stays, so
+   * sync goes on behind the lock screen).
+   */
+  private async checkLocalPassword(verifier: OfflineVerifier, password: string): Promise<void> {
+    if (await passwordMatches(verifier, password)) {
+      clearWrongLocalPasswords(this.options.db);
+      return;
+    }
+    const wrong = countWrongLocalPassword(this.options.db);
+    if (wrong < LOCAL_UNLOCK_ATTEMPTS) {
+      throw new DeskFailure('INVALID_CREDENTIALS', `The password is wrong (${LOCAL_UNLOCK_ATTEMPTS - wrong} more tries before this desk needs the server to let you in).`);
+    }
+    forgetOfflineVerifier(this.options.db);
+    this.verifier = null;
+    this.options.log('warn', `${wrong} wrong passwords in a row at the lock screen: offline unlock is off until the next online sign-in.`);
+    this.emitIfChanged();
+    throw new DeskFailure('INVALID_CREDENTIALS', 'The password is wrong. After too many wrong passwords this desk needs the server to let you in.');
   }
 
   private signedIn(signedIn: SignedIn, passwordHash: string): void {
@@ -200,6 +221,7 @@ export class DeskAuth {
     };
     this.policy = signedIn.policy;
     writeOfflineVerifier(this.options.db, this.verifier);
+    clearWrongLocalPasswords(this.options.db);
     this.setState('unlocked', null);
   }
 

@@ -54,6 +54,8 @@ export const DESK_METHOD_ACCESS: { readonly [M in DeskMethodName]: DeskMethodAcc
   leaveMonitoredCall: 'unlocked',
   setCallPriority: 'unlocked',
   assignCall: 'unlocked',
+  searchAudit: 'unlocked',
+  exportAudit: 'unlocked',
 };
 
 /** Wraps every method that needs an unlocked desk; the others pass through untouched. */

@@ -54,6 +54,25 @@ export function writeOfflineVerifier(db: Database, verifier: OfflineVerifier): v
 
 export function forgetOfflineVerifier(db: Database): void {
   db.prepare('DELETE FROM meta WHERE key = ?').run(VERIFIER_KEY);
+  db.prepare('DELETE FROM meta WHERE key = ?').run(WRONG_PASSWORDS_KEY);
+}
+
+/**
+ * Wrong passwords typed at the lock screen in a row. Kept on disk, so restarting the desktop does
+ * not reset it: a lost laptop gives a guesser this many tries before the server is needed.
+ */
+export const LOCAL_UNLOCK_ATTEMPTS = 5;
+const WRONG_PASSWORDS_KEY = 'offline_unlock_wrong_passwords';
+
+/** Counts one more wrong local password; how many there have been in a row. */
+export function countWrongLocalPassword(db: Database): number {
+  const count = Number(readMeta(db, WRONG_PASSWORDS_KEY) ?? '0') + 1;
+  writeMeta(db, WRONG_PASSWORDS_KEY, String(count));
+  return count;
+}
+
+export function clearWrongLocalPasswords(db: Database): void {
+  db.prepare('DELETE FROM meta WHERE key = ?').run(WRONG_PASSWORDS_KEY);
 }
 
 /** The refresh token in the meta table, so a restarted desk resumes its session once unlocked. */

@@ -137,6 +137,28 @@ describe('desk sign-in', () => {
     expect(await host.desk.unlock({ password: DEMO_SEED_PASSWORD })).toMatchObject({ state: 'unlocked', offlineUnlockUntil: '2026-12-02T08:00:00.001Z' });
   });
 
+  it('turns offline unlock off after five wrong passwords in a row, counted across restarts', async () => {
+    const server = await fakeServer();
+    const dataDir = makeTempDir('guesses');
+    const first = await hostAt(server, dataDir, { password: DEMO_SEED_PASSWORD });
+    await closeHost(first.host);
+    await server.stop();
+
+    let { host } = await hostAt(server, dataDir);
+    for (const _ of [1, 2, 3]) await expect(host.desk.unlock({ password: 'guess' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    // A restart does not give a guesser a fresh count.
+    await closeHost(host);
+    ({ host } = await hostAt(server, dataDir));
+    await expect(host.desk.unlock({ password: 'guess' })).rejects.toMatchObject({ message: expect.stringContaining('1 more') });
+    await expect(host.desk.unlock({ password: 'guess' })).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(await host.desk.getAuthState({})).toMatchObject({ state: 'locked', offlineUnlockUntil: null });
+    // Even the right password now needs the server, which is down.
+    await expect(host.desk.unlock({ password: DEMO_SEED_PASSWORD })).rejects.toMatchObject({ code: 'SERVER_UNREACHABLE' });
+
+    await server.restart();
+    expect(await host.desk.unlock({ password: DEMO_SEED_PASSWORD })).toMatchObject({ state: 'unlocked', offlineUnlockUntil: expect.any(String) });
+  });
+
   it('says a first sign-in needs the server when nobody has signed in on the desk', async () => {
     const server = await fakeServer();
     await server.stop();
