@@ -8,6 +8,7 @@ import {
 } from './call-control.js';
 import { AgentIdSchema, AgentSchema, AgentStateSchema } from './domain/agent.js';
 import { CaseConflictSchema, CaseNoteSchema } from './domain/case-history.js';
+import { AuditExportSchema, AuditFiltersSchema, AuditPageRequestSchema, AuditPageSchema } from './audit-api.js';
 import { CallerSchema } from './domain/caller.js';
 import { CasePrioritySchema, ServiceRequestChannelSchema, ServiceRequestStatusSchema } from './domain/service-request.js';
 import { ServiceTypeSchema } from './domain/service-type.js';
@@ -261,6 +262,11 @@ export const DeskMethods = {
   leaveMonitoredCall: { params: z.object({ callId: z.uuid() }).strict(), result: MonitorSessionSchema },
   setCallPriority: { params: PriorityRequestSchema.extend({ callId: z.uuid() }).strict(), result: PriorityResponseSchema },
   assignCall: { params: AssignRequestSchema.extend({ callId: z.uuid() }).strict(), result: AssignResponseSchema },
+  // The audit log (admins): forwarded to the server, which checks the role and audits each export.
+  // Online only; newest first, a page at a time.
+  searchAudit: { params: AuditFiltersSchema.extend(AuditPageRequestSchema.shape).strict(), result: AuditPageSchema },
+  /** Refused with EXPORT_TOO_LARGE above AUDIT_EXPORT_MAX_BYTES: narrow the filters. */
+  exportAudit: { params: AuditFiltersSchema.strict(), result: AuditExportSchema },
 } as const;
 
 export type DeskMethodName = keyof typeof DeskMethods;

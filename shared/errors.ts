@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   DESK_LOCKED: 'The desktop is locked: unlock it with your password.',
   OFFLINE_UNLOCK_EXPIRED: 'Offline unlock has expired: connect to the server and sign in.',
   CACHE_KEY_INVALID: 'The local cache could not be opened with its key.',
+  EXPORT_TOO_LARGE: 'The export is too large to bring to the desk: narrow the filters.',
   INTERNAL: 'An unexpected error happened.',
 } as const;
 

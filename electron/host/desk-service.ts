@@ -1,10 +1,12 @@
 // The host's implementation of DeskApi: sign-in and locking from auth/desk-auth.ts (and the gate
 // of auth/desk-gate.ts around everything else), session facts, the screen pop, sync status, the
 // few calls that go to the server (agent state, voice token), the case methods from
-// cases/case-desk.ts, the call control from calls/call-desk.ts, triage from triage/triage-desk.ts and the
-// wallboard from live/wallboard-desk.ts. Transports reach it through `handleDeskCall`, re-exported here.
+// cases/case-desk.ts, the call control from calls/call-desk.ts, triage from triage/triage-desk.ts, the
+// wallboard from live/wallboard-desk.ts and the audit search from audit/audit-desk.ts. Transports
+// reach it through `handleDeskCall`, re-exported here.
 import type { DeskApi, DeskClient, DeskResult, SessionInfo } from '../../shared/desk-api.js';
 import type { Agent } from '../../shared/domain/agent.js';
+import type { AuditDeskMethods } from './audit/audit-desk.js';
 import type { DeskAuth } from './auth/desk-auth.js';
 import { gateDeskApi } from './auth/desk-gate.js';
 import type { CallDeskMethods } from './calls/call-desk.js';
@@ -35,6 +37,8 @@ export interface DeskServiceParts {
   triage: TriageDeskMethods;
   /** The team lead's wallboard feed, preferences and supervisor actions (live/wallboard-desk.ts). */
   wallboard: WallboardDeskMethods;
+  /** The admins' audit search and export (audit/audit-desk.ts). */
+  audit: AuditDeskMethods;
   loop: SyncLoop;
   events: DeskEventHub;
   /** The agent from the last sign-in on this install, so the desk can open while offline. */
@@ -57,6 +61,7 @@ export function createDeskService(parts: DeskServiceParts): DeskService {
     ...parts.calls,
     ...parts.triage,
     ...parts.wallboard,
+    ...parts.audit,
     async getSession() {
       const agent = session.agent ?? parts.lastKnownAgent() ?? (await session.ensureSignedIn());
       return { agent, serverUrl: parts.serverUrl, telephony: parts.telephony, clientId: parts.clientId };

@@ -16,6 +16,7 @@ import { openCache, setAsideUnreadableCache, type CacheDatabase } from './cache/
 import { readOutboxForRescue, restoreRescuedOutbox } from './cache/rescue-outbox.js';
 import { countCachedRows, countLocal, readSyncState, resetIfSyncSchemaChanged } from './cache/sync-state.js';
 import { createCallDesk } from './calls/call-desk.js';
+import { createAuditDesk } from './audit/audit-desk.js';
 import { ViewLog } from './audit/view-log.js';
 import { createCallerLookup } from './callers/lookup.js';
 import { createCaseDesk } from './cases/case-desk.js';
@@ -226,6 +227,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       triage: createTriageDesk({ db, outbox, session, now, changed: localChange }),
       calls: createCallDesk({ session, offlineSince }),
       wallboard: createWallboardDesk({ relay: wallboardRelay, session, offlineSince }),
+      audit: createAuditDesk({ session, offlineSince, now }),
       loop,
       events,
       lastKnownAgent: () => lastAgent,

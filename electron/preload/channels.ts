@@ -53,6 +53,8 @@ const METHODS: { readonly [M in DeskMethodName]: true } = {
   leaveMonitoredCall: true,
   setCallPriority: true,
   assignCall: true,
+  searchAudit: true,
+  exportAudit: true,
 };
 const EVENTS: { readonly [E in DeskEventName]: true } = {
   authState: true,

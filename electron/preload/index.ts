@@ -78,6 +78,8 @@ const deskBridge: DeskClient = {
   leaveMonitoredCall: invoker('leaveMonitoredCall'),
   setCallPriority: invoker('setCallPriority'),
   assignCall: invoker('assignCall'),
+  searchAudit: invoker('searchAudit'),
+  exportAudit: invoker('exportAudit'),
   on: subscribe as DeskClient['on'],
 };
 

@@ -15,13 +15,14 @@ import { DeskControllerContext } from './controller-context.js';
 import { Notice } from './Notice.js';
 import { useCallShortcuts, useLockShortcut } from './shortcuts.js';
 import { StatusBar } from './StatusBar.js';
-import { Floor, Protocols, useFloorShown, useProtocolsShown } from './ViewSwitch.js';
+import { Audit, Floor, Protocols, useAuditShown, useFloorShown, useProtocolsShown } from './ViewSwitch.js';
 
 function Workspace() {
   const session = useDesk((state) => state.session);
   const bootError = useDesk((state) => state.bootError);
   const floorShown = useFloorShown();
   const protocolsShown = useProtocolsShown();
+  const auditShown = useAuditShown();
   if (bootError) {
     return (
       <div className="boot boot--failed" role="alert">
@@ -36,6 +37,7 @@ function Workspace() {
   if (!session) return <div className="boot">Starting the desk…</div>;
   if (floorShown) return <Floor />;
   if (protocolsShown) return <Protocols />;
+  if (auditShown) return <Audit />;
   return (
     <>
       <CallPanel />
@@ -66,7 +68,8 @@ export function App({ controller }: { controller: DeskController }) {
   const authState = useDesk((state) => state.auth?.state ?? null);
   const floorShown = useFloorShown();
   const protocolsShown = useProtocolsShown();
-  const wide = floorShown || protocolsShown;
+  const auditShown = useAuditShown();
+  const wide = floorShown || protocolsShown || auditShown;
   if (authState !== 'unlocked') {
     return (
       <DeskControllerContext.Provider value={controller}>

@@ -1,13 +1,15 @@
-// The switch between the call view and the floor (the wallboard), and the floor itself. Only team
-// leads and admins get either: for everyone else neither renders.
+// The switch between the call view, the floor (the wallboard), the protocol editor and the audit
+// log, and those views themselves. Only team leads and admins get the switch; only admins the audit log.
+import { AuditView } from '../audit/AuditView.js';
 import { WallboardView } from '../queue/WallboardView.js';
 import { ProtocolEditor } from '../triage/editor/ProtocolEditor.js';
 import { useDesk } from '../stores/desk-store.js';
-import { canSeeFloor } from '../stores/view-slice.js';
+import { canSeeAudit, canSeeFloor, canSeeView } from '../stores/view-slice.js';
 import { useDeskController } from './controller-context.js';
 
 export function ViewSwitch() {
   const allowed = useDesk(canSeeFloor);
+  const auditAllowed = useDesk(canSeeAudit);
   const view = useDesk((state) => state.deskView);
   const choose = useDesk((state) => state.deskViewChosen);
   if (!allowed) return null;
@@ -22,6 +24,11 @@ export function ViewSwitch() {
       <button type="button" className="button button--quiet" aria-pressed={view === 'protocols'} data-testid="view-protocols" onClick={() => choose('protocols')}>
         Protocols
       </button>
+      {auditAllowed && (
+        <button type="button" className="button button--quiet" aria-pressed={view === 'audit'} data-testid="view-audit" onClick={() => choose('audit')}>
+          Audit
+        </button>
+      )}
     </nav>
   );
 }
@@ -39,6 +46,12 @@ export function Protocols() {
   return <ProtocolEditor desk={controller.desk} agentId={agentId} />;
 }
 
+/** The audit log's search and export (admins only). */
+export function Audit() {
+  const controller = useDeskController();
+  return <AuditView desk={controller.desk} />;
+}
+
 /** Whether the workspace shows the floor now (a call-taker never does, whatever the store says). */
 export function useFloorShown(): boolean {
   return useDesk((state) => state.deskView === 'floor' && canSeeFloor(state));
@@ -47,4 +60,9 @@ export function useFloorShown(): boolean {
 /** Whether the workspace shows the protocol editor now (team leads and admins only). */
 export function useProtocolsShown(): boolean {
   return useDesk((state) => state.deskView === 'protocols' && canSeeFloor(state));
+}
+
+/** Whether the workspace shows the audit log now (admins only, whatever the store says). */
+export function useAuditShown(): boolean {
+  return useDesk((state) => state.deskView === 'audit' && canSeeView(state, 'audit'));
 }

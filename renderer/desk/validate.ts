@@ -96,5 +96,7 @@ export function bindDeskApi(invoke: DeskInvoke): DeskApi {
     leaveMonitoredCall: (params) => invoke('leaveMonitoredCall', params),
     setCallPriority: (params) => invoke('setCallPriority', params),
     assignCall: (params) => invoke('assignCall', params),
+    searchAudit: (params) => invoke('searchAudit', params),
+    exportAudit: (params) => invoke('exportAudit', params),
   };
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requireIso, type Store } from '../store/store.js';
-import { AuditActionSchema } from './actions.js';
+import { AuditActionSchema, type AuditEntry, type AuditFilters, type AuditPage } from '../../shared/audit-api.js';
 
 /** Held to commit by every append (the migration lock is 3110010, the change log's 3110020). */
 export const AUDIT_LOCK = 3110060;
@@ -28,20 +28,7 @@ export const AuditEntryInputSchema = z.object({
 });
 export type AuditEntryInput = z.input<typeof AuditEntryInputSchema>;
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  recordedAt: string;
-  agentId: string | null;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  details: Record<string, unknown>;
-  clientId: string | null;
-  ip: string | null;
-  prevHash: string;
-  hash: string;
-}
+export { AuditFiltersSchema, type AuditEntry, type AuditFilters, type AuditPage } from '../../shared/audit-api.js';
 
 type ChainedFields = Omit<AuditEntry, 'prevHash' | 'hash'>;
 
@@ -142,16 +129,6 @@ export async function appendAudit(store: Store, input: AuditEntryInput): Promise
   });
 }
 
-export const AuditFiltersSchema = z.object({
-  agentId: z.string().min(1).max(200).optional(),
-  action: AuditActionSchema.optional(),
-  objectType: z.string().min(1).max(60).optional(),
-  objectId: z.string().min(1).max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
-export type AuditFilters = z.infer<typeof AuditFiltersSchema>;
-
 function whereClause(filters: AuditFilters, params: unknown[]): string[] {
   const conditions: string[] = [];
   const add = (sql: string, value: unknown) => {
@@ -162,15 +139,10 @@ function whereClause(filters: AuditFilters, params: unknown[]): string[] {
   if (filters.action) add('action = ?', filters.action);
   if (filters.objectType) add('object_type = ?', filters.objectType);
   if (filters.objectId) add('object_id = ?', filters.objectId);
+  if (filters.clientId) add('client_id = ?', filters.clientId);
   if (filters.from) add('at >= ?::timestamptz', filters.from);
   if (filters.to) add('at < ?::timestamptz', filters.to);
   return conditions;
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** Pass as `cursor` for the next (older) page; null on the last one. */
-  nextCursor: number | null;
 }
 
 /** Newest first, `limit` at a time; `cursor` is the last page's nextCursor. */

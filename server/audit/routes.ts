@@ -7,11 +7,12 @@ import { z } from 'zod';
 import { parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
 import { signedInAgentId } from '../routes/auth.js';
-import { appendAudit, auditEntriesInOrder, AuditFiltersSchema, searchAudit, type AuditEntry } from './audit-log.js';
+import { AUDIT_PAGE_LIMIT_MAX, AuditFiltersSchema, type AuditEntry } from '../../shared/audit-api.js';
+import { appendAudit, auditEntriesInOrder, searchAudit } from './audit-log.js';
 import { auditSource } from './source.js';
 
 const SearchQuerySchema = AuditFiltersSchema.extend({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_LIMIT_MAX).default(100),
   cursor: z.coerce.number().int().min(1).optional(),
 }).strict();
 const ExportQuerySchema = AuditFiltersSchema.strict();

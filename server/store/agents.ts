@@ -33,6 +33,7 @@ export const DEMO_AGENTS: ReadonlyArray<Pick<Agent, 'id' | 'displayName' | 'role
   { id: 'demo-calltaker', displayName: 'Jordan Reyes', role: 'call_taker', skills: ['general', 'triage'] },
   { id: 'demo-triage', displayName: 'Sam Okafor', role: 'triage_call_taker', skills: ['general', 'triage'] },
   { id: 'demo-lead', displayName: 'Alex Kim', role: 'team_lead', skills: [] },
+  { id: 'demo-admin', displayName: 'Morgan Lee', role: 'admin', skills: [] },
 ];
 
 export async function ensureDemoAgents(store: Store): Promise<void> {

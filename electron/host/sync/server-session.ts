@@ -228,6 +228,14 @@ export class ServerSession {
     return expectShape(schema, await this.authorized(method, path, body), what);
   }
 
+  /**
+   * Like forward, for a GET answered with text rather than JSON (the audit log's CSV export): read
+   * as it arrives and refused with EXPORT_TOO_LARGE past `maxBytes`, so it never sits whole in memory.
+   */
+  async forwardText(path: string, maxBytes: number): Promise<string> {
+    return (await this.authorized('GET', path, undefined, maxBytes)) as string;
+  }
+
   /** A socket was refused with 401 (the token expired, the server restarted): renew it. */
   async renewToken(): Promise<string> {
     this.accessToken = null;
@@ -291,21 +299,22 @@ export class ServerSession {
   }
 
   /** Sends with the bearer token; a 401 (token expired, server restarted) renews it once. */
-  private async authorized(method: string, path: string, body?: unknown): Promise<unknown> {
+  private async authorized(method: string, path: string, body?: unknown, textLimit?: number): Promise<unknown> {
     await this.ensureSignedIn();
     const used = this.accessToken;
     try {
-      return await this.send(method, path, body, used);
+      return await this.send(method, path, body, used, textLimit);
     } catch (error) {
       if (!(error instanceof DeskFailure) || (error.details as { status?: number } | undefined)?.status !== 401) throw error;
       // Another request may have renewed it meanwhile: renew only the token that was refused.
       if (this.accessToken === used) this.accessToken = null;
       await this.ensureSignedIn();
-      return this.send(method, path, body, this.accessToken);
+      return this.send(method, path, body, this.accessToken, textLimit);
     }
   }
 
-  private async send(method: string, path: string, body: unknown, token: string | null): Promise<unknown> {
+  /** JSON back, or with `textLimit` the text of a successful answer, at most that many bytes. */
+  private async send(method: string, path: string, body: unknown, token: string | null, textLimit?: number): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
@@ -321,6 +330,7 @@ export class ServerSession {
       const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
       throw new DeskFailure('SERVER_UNREACHABLE', `The central server at ${this.base} could not be reached: ${why}`);
     }
+    if (textLimit !== undefined && response.ok) return readTextWithin(response, textLimit, `${this.base}${path}`);
     const text = await response.text().catch(() => '');
     const json = parseJson(text);
     if (!response.ok) throw serverFailure(response.status, path, json);
@@ -346,6 +356,29 @@ function checkProtocol(body: unknown): void {
   const version = (body as { protocolVersion?: unknown } | null)?.protocolVersion;
   if (version !== SYNC_PROTOCOL_VERSION) {
     throw new DeskFailure('SYNC_PROTOCOL_MISMATCH', `The server speaks sync protocol ${String(version)}; this desk speaks ${SYNC_PROTOCOL_VERSION}.`);
+  }
+}
+
+async function readTextWithin(response: Response, maxBytes: number, from: string): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let text = '';
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      throw new DeskFailure('SERVER_UNREACHABLE', `The answer of ${from} was cut off: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (chunk.done) return text + decoder.decode();
+    bytes += chunk.value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new DeskFailure('EXPORT_TOO_LARGE', `The answer of ${from} is over ${maxBytes} bytes.`, { maxBytes });
+    }
+    text += decoder.decode(chunk.value, { stream: true });
   }
 }
 

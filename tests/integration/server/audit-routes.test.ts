@@ -25,7 +25,7 @@ describe.each(storeTargets())('audit routes on $kind', (target) => {
 
   beforeAll(async () => {
     test = await startTestServer(target, { seed: false });
-    // Admins are not in the demo roster: this test makes its own.
+    // An admin of its own, whose sign-ins this test counts.
     await test.server.store.query(
       "INSERT INTO agents (id, display_name, role, skills, state, state_since) VALUES ($1, 'Audit Admin', 'admin', '{}', 'offline', now())",
       [ADMIN],

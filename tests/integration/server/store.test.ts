@@ -137,6 +137,7 @@ describe.each(storeTargets())('server store on $kind', (target) => {
     expect(denise.map((c) => c.status).sort()).toEqual(['closed', 'closed', 'open']);
     const agents = await store.query<{ id: string; state: string }>('SELECT id, state FROM agents ORDER BY id');
     expect(agents).toEqual([
+      { id: 'demo-admin', state: 'offline' },
       { id: 'demo-calltaker', state: 'offline' },
       { id: 'demo-lead', state: 'offline' },
       { id: 'demo-triage', state: 'offline' },

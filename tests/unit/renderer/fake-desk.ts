@@ -83,6 +83,8 @@ export function createFakeDesk(overrides: Partial<DeskClient> = {}) {
     leaveMonitoredCall: vi.fn(async ({ callId }) => ({ callId, supervisorId: agent.id, mode: null, legSid: null })),
     setCallPriority: vi.fn(async ({ callId, priority }) => ({ callId, priority })),
     assignCall: vi.fn(async ({ callId, agentId }) => (calls.push(`assignCall:${agentId}`), { callId, agentId })),
+    searchAudit: vi.fn(async () => (calls.push('searchAudit'), { entries: [], nextCursor: null })),
+    exportAudit: vi.fn(async () => (calls.push('exportAudit'), { fileName: 'frontdesk311-audit.csv', csv: 'seq\r\n' })),
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       set.add(listener as (payload: unknown) => void);
