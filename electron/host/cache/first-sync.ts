@@ -6,7 +6,7 @@
 // Kept during the bulk phase: primary keys and UNIQUE constraints (upserts need them), the phone
 // index (the screen pop's lookup), and the map triggers (few cases are open, so they cost little,
 // and "open cases nearby" stays right). Without the other indexes a query is slower, never wrong.
-import type { CacheDatabase as Database } from './open-cache.js';
+import { CACHE_SIZE_KIB, DEFAULT_CHECKPOINT_PAGES, type CacheDatabase as Database } from './open-cache.js';
 
 export type FirstSyncPhase = 'bulk' | null;
 
@@ -50,21 +50,37 @@ export function startBulkFirstSync(db: Database): number {
     db.prepare("UPDATE sync_state SET first_sync_phase = 'bulk' WHERE id = 1").run();
     return objects.length;
   }).immediate();
-  useBulkCheckpoints(db);
+  useBulkSettings(db);
   return count;
 }
 
 /**
- * Pages arrive at tens of thousands of rows a second, and each checkpoint copies (and encrypts)
- * every page the WAL holds once more: a longer WAL between checkpoints copies the pages that keep
- * changing (B-tree interior pages) once instead of many times. For this connection only; a cache
- * reopened in the bulk phase simply checkpoints at the default pace.
+ * Pages arrive at tens of thousands of rows a second, and each checkpoint copies every page the
+ * WAL holds into the database once more: a longer WAL between checkpoints (up to 256 MiB of disk
+ * while the bulk phase lasts) copies the pages that keep changing (the index pages every page of
+ * rows dirties) once instead of after every commit; measured 8% faster than 64 MiB at full size.
+ *
+ * The kept indexes (caller ids, phone numbers, case ids) are keyed in random order, so every page
+ * of rows dirties leaf pages all over them; with the everyday 16 MiB page cache most of those
+ * inserts read and decrypt a leaf, and spill it again before the commit. 64 MiB holds most of
+ * them: measured at full size (500k callers, 1M cases) it cut the time spent writing pages by
+ * about 40% and kept the host's peak under its 300 MB budget (128 MiB went past it). The index
+ * build runs at the everyday size, since SQLite's sorter takes as much memory again as the cache,
+ * and on a checkpointed database, since reading through a long WAL slows its table scans.
+ *
+ * For this connection only; a cache reopened in the bulk phase simply runs at the everyday settings.
  */
-const BULK_CHECKPOINT_PAGES = 16_384;
-const DEFAULT_CHECKPOINT_PAGES = 1_000;
+const BULK_CHECKPOINT_PAGES = 65_536;
+const BULK_CACHE_KIB = 64 * 1024;
 
-function useBulkCheckpoints(db: Database): void {
+function useBulkSettings(db: Database): void {
   db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+  db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+}
+
+function useEverydaySettings(db: Database): void {
+  db.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
+  db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
 }
 
 /**
@@ -72,6 +88,9 @@ function useBulkCheckpoints(db: Database): void {
  * it all back to the bulk phase and the next sync builds it again. `onBuilt` hears each object.
  */
 export function finishBulkFirstSync(db: Database, onBuilt?: (name: string) => void): number {
+  useEverydaySettings(db);
+  // Leaves the WAL empty (and its file short) when no reader holds it; a busy answer is harmless.
+  db.pragma('wal_checkpoint(TRUNCATE)');
   const built = db.transaction(() => {
     const objects = db.prepare('SELECT name, type, sql FROM first_sync_deferred ORDER BY type, name').all() as DeferredObject[];
     for (const object of objects) {
@@ -84,6 +103,5 @@ export function finishBulkFirstSync(db: Database, onBuilt?: (name: string) => vo
     db.prepare('UPDATE sync_state SET first_sync_phase = NULL WHERE id = 1').run();
     return objects.length;
   }).immediate();
-  db.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`);
   return built;
 }

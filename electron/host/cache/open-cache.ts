@@ -20,7 +20,10 @@ export interface OpenCacheOptions {
   migrations?: readonly CacheMigration[];
 }
 
-const CACHE_SIZE_KIB = 16 * 1024;
+/** The everyday page cache; a first sync borrows more for a while (first-sync.ts). */
+export const CACHE_SIZE_KIB = 16 * 1024;
+/** SQLite's default WAL checkpoint pace, which a first sync lengthens for a while. */
+export const DEFAULT_CHECKPOINT_PAGES = 1_000;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 export function openCache(path: string, options: OpenCacheOptions = {}): CacheDatabase {

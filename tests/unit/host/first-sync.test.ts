@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   canStartBulkFirstSync, finishBulkFirstSync, readFirstSyncPhase, startBulkFirstSync,
 } from '../../../electron/host/cache/first-sync.js';
-import { openCache, type CacheDatabase } from '../../../electron/host/cache/open-cache.js';
+import { CACHE_SIZE_KIB, DEFAULT_CHECKPOINT_PAGES, openCache, type CacheDatabase } from '../../../electron/host/cache/open-cache.js';
 import { rowStoreFor } from '../../../electron/host/cache/row-store.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 
@@ -48,6 +48,21 @@ describe('bulk first sync phase', () => {
     expect(readFirstSyncPhase(db)).toBeNull();
     expect(schemaOf(db)).toEqual(before);
     expect(db.prepare('SELECT count(*) FROM first_sync_deferred').pluck().get()).toBe(0);
+  });
+
+  it('borrows a larger page cache and a longer WAL for the bulk phase and gives them back before building the indexes', () => {
+    const db = freshCache();
+    const settings = () => ({ cacheKib: -(db.pragma('cache_size', { simple: true }) as number), checkpoint: db.pragma('wal_autocheckpoint', { simple: true }) });
+    expect(settings()).toEqual({ cacheKib: CACHE_SIZE_KIB, checkpoint: DEFAULT_CHECKPOINT_PAGES });
+    startBulkFirstSync(db);
+    const bulk = settings();
+    expect(bulk.cacheKib).toBeGreaterThan(CACHE_SIZE_KIB);
+    expect(bulk.checkpoint).toBeGreaterThan(DEFAULT_CHECKPOINT_PAGES);
+    // The sorter of CREATE INDEX may take as much memory again as the cache: it runs at the everyday size.
+    let cacheKibWhileBuilding = 0;
+    finishBulkFirstSync(db, () => (cacheKibWhileBuilding ||= settings().cacheKib));
+    expect(cacheKibWhileBuilding).toBe(CACHE_SIZE_KIB);
+    expect(settings()).toEqual({ cacheKib: CACHE_SIZE_KIB, checkpoint: DEFAULT_CHECKPOINT_PAGES });
   });
 
   it('is refused for a cache that has pulled before or holds rows', () => {
