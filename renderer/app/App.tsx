@@ -23,18 +23,7 @@ function Workspace() {
   const floorShown = useFloorShown();
   const protocolsShown = useProtocolsShown();
   const auditShown = useAuditShown();
-  if (bootError) {
-    return (
-      <div className="boot boot--failed" role="alert">
-        <h1>Frontdesk311 could not start</h1>
-        <p>{bootError.message}</p>
-        <p className="status-muted">
-          Error code <code>{bootError.code}</code>. Check that the desk host is running, then reload.
-        </p>
-      </div>
-    );
-  }
-  if (!session) return <div className="boot">Starting the desk…</div>;
+  if (bootError || !session) return <BootMessage />;
   if (floorShown) return <Floor />;
   if (protocolsShown) return <Protocols />;
   if (auditShown) return <Audit />;
@@ -48,6 +37,7 @@ function Workspace() {
   );
 }
 
+/** "Starting the desk…", or why it could not start: before sign-in and in the workspace alike. */
 function BootMessage() {
   const bootError = useDesk((state) => state.bootError);
   if (!bootError) return <div className="boot">Starting the desk…</div>;
