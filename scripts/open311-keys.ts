@@ -4,15 +4,9 @@
 //   create <name>   prints the new key once; only its SHA-256 is stored
 //   list            every key: id, name, created, revoked
 //   revoke <id>     the key stops working at once
-import path from 'node:path';
-import { ZodError } from 'zod';
-import { loadServerConfig } from '../server/config.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../server/open311/api-keys.js';
-import { migrate } from '../server/store/migrate.js';
-import { openPgStore } from '../server/store/pg-store.js';
-import { openPgliteStore } from '../server/store/pglite-store.js';
 import type { Store } from '../server/store/store.js';
-import { formatZodError } from '../shared/errors.js';
+import { runWithStore } from './with-store.js';
 
 const USAGE = 'usage: npm run open311:keys -- create <name> | list | revoke <key id>\n';
 
@@ -42,31 +36,5 @@ async function run(store: Store, [command, argument]: string[]): Promise<number>
   return 2;
 }
 
-async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadServerConfig({ ...process.env, DATABASE_URL: process.env.FRONTDESK_DATABASE_URL || process.env.DATABASE_URL });
-  } catch (error) {
-    if (!(error instanceof ZodError)) throw error;
-    process.stderr.write(`open311:keys: bad configuration: ${formatZodError(error)}\n`);
-    return 2;
-  }
-  const store: Store = config.databaseUrl
-    ? await openPgStore({ connectionString: config.databaseUrl, schema: config.databaseSchema, maxConnections: 1 })
-    : await openPgliteStore(path.join(config.dataDir, 'server-db'));
-  try {
-    // The keys table may be newer than the database: bring it up to date as the server would.
-    await migrate(store);
-    return await run(store, process.argv.slice(2));
-  } finally {
-    await store.close();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`open311:keys failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+// The keys table may be newer than the database: brought up to date as the server would.
+runWithStore({ name: 'open311:keys', migrate: true }, ({ store }) => run(store, process.argv.slice(2)));

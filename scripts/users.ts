@@ -4,17 +4,12 @@
 //   set-password <agentId>  reads the new password from stdin (typed without echo, or piped), never argv
 //   reset-totp <agentId>    removes the agent's second factor; they set it up again at next sign-in
 //   unlock <agentId>        lifts a lockout after failed sign-ins
-import path from 'node:path';
-import { ZodError } from 'zod';
 import { Identity, IdentityRefusal, type CredentialActor } from '../server/auth/identity.js';
-import { loadServerConfig } from '../server/config.js';
-import { migrate } from '../server/store/migrate.js';
-import { openPgStore } from '../server/store/pg-store.js';
-import { openPgliteStore } from '../server/store/pglite-store.js';
 import type { Store } from '../server/store/store.js';
 import { AgentIdSchema } from '../shared/domain/agent.js';
 import { formatZodError } from '../shared/errors.js';
 import { NewPasswordSchema } from '../shared/server-api.js';
+import { runWithStore } from './with-store.js';
 
 const USAGE = 'usage: npm run users -- set-password <agentId> | reset-totp <agentId> | unlock <agentId>\n';
 const COMMANDS = ['set-password', 'reset-totp', 'unlock'] as const;
@@ -87,42 +82,24 @@ async function run(store: Store, identity: Identity, command: Command, agentId: 
   return `${agentId} unlocked`;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+function main(argv: readonly string[]): void {
   const [command, rawAgentId, ...rest] = argv;
   const agentId = AgentIdSchema.safeParse(rawAgentId);
   if (!COMMANDS.includes(command as Command) || !agentId.success || rest.length > 0) {
     process.stderr.write(USAGE);
-    return 2;
+    process.exit(2);
   }
-  let config;
-  try {
-    config = loadServerConfig({ ...process.env, DATABASE_URL: process.env.FRONTDESK_DATABASE_URL || process.env.DATABASE_URL });
-  } catch (error) {
-    if (!(error instanceof ZodError)) throw error;
-    process.stderr.write(`users: bad configuration: ${formatZodError(error)}\n`);
-    return 2;
-  }
-  const store: Store = config.databaseUrl
-    ? await openPgStore({ connectionString: config.databaseUrl, schema: config.databaseSchema, maxConnections: 1 })
-    : await openPgliteStore(path.join(config.dataDir, 'server-db'));
-  try {
-    // A database the server has not started on yet gets its tables here first.
-    await migrate(store);
-    process.stdout.write(`${await run(store, new Identity(store, config), command as Command, agentId.data)}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof IdentityRefusal) && !(error instanceof Refused)) throw error;
-    process.stderr.write(`users: ${error.message}\n`);
-    return 1;
-  } finally {
-    await store.close();
-  }
+  // A database the server has not started on yet gets its tables first.
+  runWithStore({ name: 'users', migrate: true }, async ({ store, config }) => {
+    try {
+      process.stdout.write(`${await run(store, new Identity(store, config), command as Command, agentId.data)}\n`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof IdentityRefusal) && !(error instanceof Refused)) throw error;
+      process.stderr.write(`users: ${error.message}\n`);
+      return 1;
+    }
+  });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`users failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+main(process.argv.slice(2));
