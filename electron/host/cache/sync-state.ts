@@ -30,10 +30,10 @@ export function countLocal(db: Database): LocalCounts {
   return { pendingMutations: outbox.pending, rejectedMutations: outbox.rejected, openConflicts: conflicts.n };
 }
 
+/** The counts the cache keeps by triggers (migration 0080): one row read each, whatever the size. */
 export function countCachedRows(db: Database): { callers: number; serviceRequests: number } {
-  const callers = db.prepare('SELECT count(*) AS n FROM callers').get() as { n: number };
-  const serviceRequests = db.prepare('SELECT count(*) AS n FROM service_requests').get() as { n: number };
-  return { callers: callers.n, serviceRequests: serviceRequests.n };
+  const counts = new Map(db.prepare('SELECT name, n FROM row_counts').raw().all() as [string, number][]);
+  return { callers: counts.get('callers') ?? 0, serviceRequests: counts.get('service_requests') ?? 0 };
 }
 
 /**

@@ -32,8 +32,6 @@ export interface SyncWorkOptions {
   log?: (message: string) => void;
 }
 
-/** Counting a million encrypted rows reads and decrypts every page of two indexes: not every second. */
-const COUNT_EVERY_MS = 5_000;
 /** Event-loop turns fetch needs to put a request on a kept-alive connection (two, measured), and one to spare. */
 const REQUEST_SEND_TURNS = 3;
 
@@ -65,7 +63,6 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
 
       let state = readSyncState(db);
       let rowsInCache = countCachedRows(db);
-      let countedAt = now().getTime();
       const start = { cursor: state.cursor, at: now().getTime() };
       let backlog: SyncStatus['progress'] = null;
       let next: Promise<PullResponse> | null = null;
@@ -100,12 +97,7 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
             afterRows: rebase ? ({ touched }) => outbox.rebase(page.lastMutationId, !page.hasMore, touched) : undefined,
           });
           raiseIssuedFloor(db, page.lastMutationId);
-          // Counting a million-row table costs tens of milliseconds: at most every few seconds
-          // while paging, and always on the last page.
-          if (page.changes.length > 0 && (!page.hasMore || now().getTime() - countedAt >= COUNT_EVERY_MS)) {
-            rowsInCache = countCachedRows(db);
-            countedAt = now().getTime();
-          }
+          if (page.changes.length > 0) rowsInCache = countCachedRows(db);
           state = { ...state, cursor: page.cursor, headVersion: page.headVersion, lastMutationId: page.lastMutationId };
           if (applied.caseIds.length > 0) options.onCasesChanged?.(applied.caseIds);
         }

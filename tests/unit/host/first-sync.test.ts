@@ -28,7 +28,7 @@ afterEach(() => {
 });
 
 describe('bulk first sync phase', () => {
-  it('sets the case, note and conflict indexes aside, keeps the phone index and map triggers, and puts them back', () => {
+  it('sets the case, note and conflict indexes aside, keeps the phone index, map and row-count triggers, and puts them back', () => {
     const db = freshCache();
     const before = schemaOf(db);
     expect(canStartBulkFirstSync(db)).toBe(true);
@@ -40,7 +40,10 @@ describe('bulk first sync phase', () => {
     expect(indexesOf(db, 'case_notes')).toEqual([]);
     expect(indexesOf(db, 'caller_phones')).toEqual(['caller_phones_by_e164']);
     const triggers = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name").pluck().all();
-    expect(triggers).toEqual(['open_case_locations_after_delete', 'open_case_locations_after_insert', 'open_case_locations_after_update']);
+    expect(triggers).toEqual([
+      'open_case_locations_after_delete', 'open_case_locations_after_insert', 'open_case_locations_after_update',
+      'row_counts_callers_delete', 'row_counts_callers_insert', 'row_counts_service_requests_delete', 'row_counts_service_requests_insert',
+    ]);
     // Only once per cache: a second start is refused while in the bulk phase.
     expect(canStartBulkFirstSync(db)).toBe(false);
 

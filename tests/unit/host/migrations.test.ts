@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import KeyedDatabase from '../../fixtures/host/keyed-database.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CACHE_MIGRATIONS, latestCacheVersion, openCache, startHost } from '../../fixtures/host/desk-host.js';
+import { countCachedRows } from '../../../electron/host/cache/sync-state.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 
@@ -58,6 +59,8 @@ describe('cache migrations', () => {
       expect(located()).toEqual([{ id: 'case-closed' }]);
       upgraded.prepare("DELETE FROM service_requests WHERE id = 'case-closed'").run();
       expect(located()).toEqual([]);
+      // 0080 counted the rows already there and keeps the counts from then on.
+      expect(countCachedRows(upgraded)).toEqual({ callers: 0, serviceRequests: 1 });
     } finally {
       upgraded.close();
     }

@@ -7,11 +7,12 @@ import { dropStatusIndex } from './0040-drop-status-index.js';
 import { firstSyncPhase } from './0050-first-sync-phase.js';
 import { triage } from './0060-triage.js';
 import { casePriority } from './0070-case-priority.js';
+import { rowCounts } from './0080-row-counts.js';
 import type { CacheMigration } from './types.js';
 
 export type { CacheMigration } from './types.js';
 
-export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox, dropStatusIndex, firstSyncPhase, triage, casePriority];
+export const CACHE_MIGRATIONS: readonly CacheMigration[] = [initialSchema, openCaseLocations, outbox, dropStatusIndex, firstSyncPhase, triage, casePriority, rowCounts];
 
 export function latestCacheVersion(migrations: readonly CacheMigration[] = CACHE_MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;
