@@ -34,6 +34,8 @@ const CALLERS = Number(process.env.BENCH_CALLERS ?? 500_000);
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const LOOKUPS = 20_000;
 const RENDERS = Number(process.env.BENCH_RENDERS ?? 200);
+/** A file to write a Chromium performance trace of the render part to (for profiling, off by default). */
+const TRACE_PATH = process.env.BENCH_TRACE;
 /** The host always opens its cache encrypted; so does the benchmark. */
 const CACHE_KEY = randomBytes(CACHE_KEY_BYTES);
 
@@ -250,6 +252,10 @@ async function syncHostOnce(webUrl: string): Promise<void> {
 async function renderTimes(knownPhones: readonly string[]): Promise<{ times: number[]; earlyLookups: number }> {
   await buildRendererForTests();
   const stack = await startRenderStack();
+  const browser = stack.page.context().browser();
+  if (TRACE_PATH && browser) {
+    await browser.startTracing(stack.page, { path: TRACE_PATH, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'disabled-by-default-v8.cpu_profiler', 'v8.execute'] });
+  }
   try {
     const times: number[] = [];
     let earlyLookups = 0;
@@ -270,6 +276,7 @@ async function renderTimes(knownPhones: readonly string[]): Promise<{ times: num
       await stack.waitForAppEvent('call-ended', i);
       await stack.page.waitForFunction(() => document.querySelector('[data-testid="call-state"]')?.textContent === 'idle', undefined, { polling: 50 });
     }
+    if (TRACE_PATH && browser) await browser.stopTracing();
     return { times, earlyLookups };
   } finally {
     await stack.close();

@@ -37,8 +37,17 @@ export function toE164(input: string): string | null {
   return parsed.ok ? parsed.number.number : null;
 }
 
+/** Display forms already worked out: a ringing call shows its number in several places at once. */
+const displayForms = new Map<string, string>();
+const DISPLAY_FORMS_KEPT = 256;
+
 /** "(215) 555-0142" for display; falls back to the input when it cannot be parsed. */
 export function formatPhoneForDisplay(e164: string): string {
+  const known = displayForms.get(e164);
+  if (known !== undefined) return known;
   const parsed = normalizePhone(e164);
-  return parsed.ok ? parsed.national : e164;
+  const shown = parsed.ok ? parsed.national : e164;
+  if (displayForms.size >= DISPLAY_FORMS_KEPT) displayForms.clear();
+  displayForms.set(e164, shown);
+  return shown;
 }

@@ -1,6 +1,7 @@
 // "The pop is on screen" must mean painted, not committed. An animation frame callback runs
 // before its frame is painted, so the callback goes in a task queued from that frame: the
 // browser runs that task only once the frame (with the committed DOM) has been painted.
+// Work that must not hold up such a frame waits for the idle time after it (`whenIdle`).
 
 export type PaintClock = {
   requestAnimationFrame(callback: () => void): number;
@@ -40,5 +41,24 @@ export function afterNextPaint(callback: () => void, clock: PaintClock = browser
     cancelled = true;
     clock.cancelAnimationFrame(frame);
     cancelTask?.();
+  };
+}
+
+/** Runs work that can wait a frame: once the page is idle after painting, or after `timeoutMs` at the latest. */
+export type IdleScheduler = (callback: () => void) => () => void;
+
+/**
+ * The browser's idle callback, with a deadline: an idle period starts only once a frame has been
+ * painted, so what runs here never delays the frame in progress; the deadline keeps the work going
+ * in a hidden window, which paints no frames. Plain timers where there is no idle callback (Node).
+ */
+export function whenIdle(timeoutMs: number): IdleScheduler {
+  return (callback) => {
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(() => callback(), { timeout: timeoutMs });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(callback, 0);
+    return () => clearTimeout(timer);
   };
 }

@@ -24,6 +24,7 @@ import type { WallboardSource } from '../queue/wallboard-connection.js';
 import type { WallboardPreferenceStore } from '../queue/WallboardView.js';
 import type { WallboardAlert } from '../../shared/live-protocol.js';
 import type { DeskStore } from '../stores/desk-store.js';
+import { whenIdle, type IdleScheduler } from './after-paint.js';
 import type { MilestoneRecorder } from './milestones.js';
 import type { Notifier } from './notify.js';
 import type { ResumeReason } from './page-lifecycle.js';
@@ -32,6 +33,8 @@ import type { ShortcutAction } from './shortcuts.js';
 const SILENT_PLAYER: TonePlayer = { start: () => undefined, stop: () => undefined };
 /** Early lookups kept for calls that have not rung here (yet); older ones are dropped. */
 const EARLY_LOOKUPS_KEPT = 4;
+/** Reads a ring sets off wait for the pop's frame, but never longer than this. */
+const AFTER_POP_DEADLINE_MS = 100;
 
 /** A lookup started before the phone rang: its answer, once it is in. */
 type EarlyLookup = {
@@ -64,6 +67,8 @@ export type DeskControllerOptions = {
   /** Where the agent's input arrives (the window); without it the desk never locks by itself. */
   inputTarget?: InputTarget;
   inactivityTimers?: InactivityTimers;
+  /** Where work that must not delay the pop's frame goes (the browser's idle time by default). */
+  afterPop?: IdleScheduler;
 };
 
 /** Every role but department staff takes calls (the server's `calls.take` permission agrees). */
@@ -100,11 +105,13 @@ export class DeskController {
   private readonly poppedEarly = new Map<string, boolean>();
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly afterPop: IdleScheduler;
   private stopped = false;
 
   constructor(private readonly options: DeskControllerOptions) {
     this.log = options.log ?? createLogger('desk');
     this.now = options.now ?? (() => performance.now());
+    this.afterPop = options.afterPop ?? whenIdle(AFTER_POP_DEADLINE_MS);
     this.cases = new CaseDesk(options.desk, options.store, createLogger('cases'));
     this.calls = new CallControls(options.desk, options.store, options.tonePlayer ?? SILENT_PLAYER, createLogger('calls'));
     this.triage = new TriageDesk(options.desk, options.store, createLogger('triage'));
@@ -400,6 +407,12 @@ export class DeskController {
     this.state.deskViewChosen('calls');
     this.calls.callRinging(call);
     this.triage.callRinging(call);
+    // Their answers (and the renders they cause) would otherwise land in the pop's frame.
+    this.afterPop(() => {
+      void this.calls.refresh(call.callId);
+      // Read afresh while it rings: a version published since takes effect for this call.
+      void this.triage.loadLibrary();
+    });
     if (!this.pageVisible()) {
       this.options.notifier?.notify({
         title: call.is911Transfer ? 'Incoming 911 transfer' : 'Incoming call',

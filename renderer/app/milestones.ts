@@ -1,5 +1,6 @@
 // Named app milestones for end-to-end tests and timing: each is appended to
-// `window.__frontdesk.events` and dispatched as a `frontdesk` CustomEvent on the window.
+// `window.__frontdesk.events`, dispatched as a `frontdesk` CustomEvent on the window and marked in
+// the page's performance timeline.
 import { recentLog, type LogEntry } from '../lib/log.js';
 
 export type MilestoneName =
@@ -36,6 +37,8 @@ export function createMilestoneRecorder(target: MilestoneTarget, now: () => numb
     const milestone: Milestone = { name, at: now() };
     if (detail !== undefined) milestone.detail = detail;
     probe.events.push(milestone);
+    // A user-timing mark too, so a devtools trace shows where each milestone fell.
+    globalThis.performance?.mark?.(`frontdesk:${name}`);
     target.dispatchEvent?.(new CustomEvent('frontdesk', { detail: { name, detail } }));
   };
 }

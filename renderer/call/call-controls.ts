@@ -54,11 +54,10 @@ export class CallControls {
     this.softphone = null;
   }
 
-  /** A call rings: ring, forget the previous call's controls, and read the server's view of it. */
+  /** A call rings: ring, and forget the previous call's controls (the controller reads the server's view of it). */
   callRinging(call: IncomingCall): void {
     this.state.callControlsReset();
     this.ringtone.ring(call.callSid);
-    void this.refresh(call.callId);
   }
 
   /** The call is over; an answered one goes to wrap-up (the server has the agent in wrap_up). */

@@ -1,6 +1,7 @@
 // The one ringtone: starts when a call rings, can be silenced without declining, and stops on
 // answer, decline, cancel and hang-up. The sound itself is a player (WebAudio in the page, a fake
 // in tests); this module only decides when it plays.
+import { whenIdle, type IdleScheduler } from '../app/after-paint.js';
 
 /** Makes the sound; `start` may be called again after `stop`. */
 export interface TonePlayer {
@@ -60,10 +61,17 @@ export class Ringtone {
   }
 }
 
+/** Making the oscillators costs the page a few milliseconds: the sound may start this late so the pop paints first. */
+const SOUND_DEADLINE_MS = 50;
+
 /** A two-tone ring (440 + 480 Hz, North American cadence: 2 s on, 4 s off) made with WebAudio. */
-export function createWebAudioTonePlayer(createContext: () => AudioContext = () => new AudioContext()): TonePlayer {
+export function createWebAudioTonePlayer(
+  createContext: () => AudioContext = () => new AudioContext(),
+  schedule: IdleScheduler = whenIdle(SOUND_DEADLINE_MS),
+): TonePlayer {
   let context: AudioContext | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
+  let cancelPending: (() => void) | null = null;
   let nodes: OscillatorNode[] = [];
 
   const burst = (ctx: AudioContext) => {
@@ -94,19 +102,24 @@ export function createWebAudioTonePlayer(createContext: () => AudioContext = () 
       }
     },
     start() {
-      if (timer) return;
-      try {
-        context ??= createContext();
-        // A page that has not been clicked yet may not play sound; the banner still shows the call.
-        void context.resume().catch(() => undefined);
-        burst(context);
-        const ctx = context;
-        timer = setInterval(() => burst(ctx), 6_000);
-      } catch {
-        timer = null;
-      }
+      if (timer || cancelPending) return;
+      cancelPending = schedule(() => {
+        cancelPending = null;
+        try {
+          context ??= createContext();
+          // A page that has not been clicked yet may not play sound; the banner still shows the call.
+          void context.resume().catch(() => undefined);
+          burst(context);
+          const ctx = context;
+          timer = setInterval(() => burst(ctx), 6_000);
+        } catch {
+          timer = null;
+        }
+      });
     },
     stop() {
+      cancelPending?.();
+      cancelPending = null;
       if (timer) clearInterval(timer);
       timer = null;
       for (const node of nodes) {

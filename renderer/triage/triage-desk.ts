@@ -68,12 +68,10 @@ export class TriageDesk {
     }
   }
 
-  /** A 911 transfer rings: the protocol is ready, and opens by itself on answer. */
+  /** A 911 transfer rings: the protocol is ready, and opens by itself on answer (the controller reloads the library meanwhile). */
   callRinging(call: IncomingCall): void {
     if (call.is911Transfer) this.state.triageOffered(call.callId, call.callSid);
     else if (this.state.triageRun.status !== 'open' && this.state.triageRun.status !== 'saving') this.state.triageClosed();
-    // Read afresh while it rings: a version published since takes effect for this call.
-    void this.loadLibrary();
   }
 
   callAccepted(call: IncomingCall): void {
