@@ -280,6 +280,12 @@ export const DeskEvents = {
   casesChanged: z.object({ caseIds: z.array(z.string()) }),
   /** The server answered a push: rejections and conflicts the agent must see. */
   mutationResults: z.array(MutationResultSchema),
+  /**
+   * The caller of a call the server has just offered this agent, looked up by the host as soon as
+   * it heard (sent before that callChanged, and only to an unlocked desk): the pop is on the desk
+   * before the softphone rings.
+   */
+  callerPopped: z.object({ callId: z.string(), phone: z.string(), pop: ScreenPopSchema }),
   /** The server changed a call this agent holds or was offered. */
   callChanged: CallControlStateSchema,
   /** A message of the server's wallboard feed, relayed while a renderer watches (or `feed_down`). */

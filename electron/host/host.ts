@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { CallControlState } from '../../shared/call-control.js';
 import type { DeskClient, SyncStatus } from '../../shared/desk-api.js';
 import { AgentIdSchema, AgentSchema, type Agent } from '../../shared/domain/agent.js';
 import { DeskFailure, deskError } from '../../shared/errors.js';
@@ -136,6 +137,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const stored = readSyncState(db);
     const outbox = new Outbox(db, options.agentId);
     const views = new ViewLog({ outbox, timers, log: (message) => log('warn', message) });
+    const lookup = createCallerLookup(db, views);
+    let poppedCallId: string | null = null;
+    // A call offered to this agent: the host looks the caller up at once, before the renderer
+    // hears of the call, so the pop does not wait for a round trip or behind a sync.
+    const callChanged = (call: CallControlState) => {
+      if (call.phase === 'ringing' && call.agentId === options.agentId && call.callId !== poppedCallId && auth.isUnlocked) {
+        poppedCallId = call.callId;
+        try {
+          events.emit('callerPopped', { callId: call.callId, phone: call.from, pop: lookup.lookupCaller(call.from) });
+        } catch (error) {
+          // The renderer looks the caller up itself when the phone rings.
+          log('warn', `Could not pop the caller of call ${call.callId}: ${String(error)}`);
+        }
+      }
+      events.emit('callChanged', call);
+    };
     const pokes = options.pokes === false
       ? undefined
       : new PokeSocket({
@@ -144,7 +161,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         onPoke: () => loop.poke(),
         // Through the session, so the stored last agent and agentChanged follow as for a sign-in.
         onAgent: (agent) => session.agentUpdated(agent),
-        onCall: (call) => events.emit('callChanged', call),
+        onCall: callChanged,
         log,
       });
     const loop = new SyncLoop(
@@ -215,7 +232,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       telephony: options.telephony ?? 'simulated',
       session,
       auth,
-      lookup: createCallerLookup(db, views),
+      lookup,
       cases: createCaseDesk({
         outbox,
         queries: createCaseQueries(db),

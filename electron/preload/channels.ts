@@ -62,6 +62,7 @@ const EVENTS: { readonly [E in DeskEventName]: true } = {
   agentChanged: true,
   casesChanged: true,
   mutationResults: true,
+  callerPopped: true,
   callChanged: true,
   wallboard: true,
 };

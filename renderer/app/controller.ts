@@ -1,14 +1,16 @@
 // The desk's start-up and call flow, free of React: sign-in (or unlock) → available → softphone;
 // while the desk is locked the phone keeps ringing but nothing of residents' data is asked for or
-// shown, and the inactivity lock runs only while it is unlocked. The local
-// caller lookup starts as soon as the desk hears of a call offered to it (the server's word often
-// comes before the softphone rings) and at the latest on incoming, so the pop paints before accept.
+// shown, and the inactivity lock runs only while it is unlocked. The host looks the caller up in
+// its cache as soon as the server offers it a call (the server's word often comes before the
+// softphone rings) and sends the pop ahead; failing that the renderer asks on that word, and at the
+// latest on incoming, so the pop paints before accept. What the pop does not need waits a frame.
 // Call controls live in call/call-controls.ts; this wires them to the softphone and the page.
 import type { CallControlState } from '../../shared/call-control.js';
 import type { DeskAuthState, DeskClient, ScreenPop, SessionInfo } from '../../shared/desk-api.js';
 import { AWAY_REASONS, type AgentRole } from '../../shared/domain/agent.js';
 import type { IncomingCall } from '../../shared/domain/call.js';
 import { toDeskError, type DeskError } from '../../shared/errors.js';
+import { formatPhoneForDisplay } from '../../shared/phone.js';
 import { AuthDesk } from '../auth/auth-desk.js';
 import { InactivityLock, type InactivityTimers, type InputTarget } from '../auth/inactivity.js';
 import { CallControls } from '../call/call-controls.js';
@@ -147,6 +149,8 @@ export class DeskController {
     const { desk, store } = this.options;
     // Subscribe before the first reads, so no change slips between a read and the subscription.
     this.subscriptions.push(
+      // The host's own lookup of a call offered here; it comes just before that callChanged.
+      desk.on('callerPopped', ({ callId, phone, pop }) => this.hostPopped(callId, phone, pop)),
       // First, so the lookup leaves before anything else this event sets off.
       desk.on('callChanged', (call) => this.lookUpEarly(call)),
       desk.on('syncStatus', (status) => this.state.syncStatusReceived(status)),
@@ -439,8 +443,24 @@ export class DeskController {
       (pop) => (lookup.settled = { ok: true, pop }),
       (error: unknown) => (lookup.settled = { ok: false, error: toDeskError(error) }),
     );
-    this.earlyLookups.set(call.callId, lookup);
-    for (const callId of [...this.earlyLookups.keys()].slice(0, -EARLY_LOOKUPS_KEPT)) this.earlyLookups.delete(callId);
+    this.keepEarlyLookup(call.callId, lookup);
+  }
+
+  /** The host's lookup of a call offered here: kept for the ring, or shown at once if the phone rang first. */
+  private hostPopped(callId: string, phone: string, pop: ScreenPop): void {
+    const ringing = this.state.currentCall;
+    if (ringing?.callId === callId) {
+      if (ringing.from === phone && this.state.screenPop.status === 'loading') this.state.screenPopLoaded(ringing.callSid, pop);
+      return;
+    }
+    this.keepEarlyLookup(callId, { phone, result: Promise.resolve(pop), settled: { ok: true, pop } });
+  }
+
+  private keepEarlyLookup(callId: string, lookup: EarlyLookup): void {
+    this.earlyLookups.set(callId, lookup);
+    for (const kept of [...this.earlyLookups.keys()].slice(0, -EARLY_LOOKUPS_KEPT)) this.earlyLookups.delete(kept);
+    // Worked out now, while the phone has not rung: the banner and the pop show the number this way.
+    formatPhoneForDisplay(lookup.phone);
   }
 
   // The lookup reads the host's local cache only, so it is answered while the phone still rings.
@@ -459,11 +479,14 @@ export class DeskController {
   }
 
   private async showLookup(call: IncomingCall, lookup: Promise<ScreenPop>): Promise<void> {
+    // The host's own lookup may have come first: the same answer needs no second render.
+    const shown = () => this.state.screenPop.status === 'ready' && this.state.screenPop.callSid === call.callSid;
     try {
-      this.state.screenPopLoaded(call.callSid, await lookup);
+      const pop = await lookup;
+      if (!shown()) this.state.screenPopLoaded(call.callSid, pop);
     } catch (error) {
       this.log.warn(`caller lookup failed for ${call.callSid}`, toDeskError(error));
-      this.state.screenPopFailed(call.callSid, toDeskError(error));
+      if (!shown()) this.state.screenPopFailed(call.callSid, toDeskError(error));
     }
   }
 

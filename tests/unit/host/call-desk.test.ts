@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallControlState } from '../../../shared/call-control.js';
 import type { Agent } from '../../../shared/domain/agent.js';
 import { DeskFailure } from '../../../shared/errors.js';
+import type { RowChange } from '../../../shared/sync-protocol.js';
+import { cityChangeLog, HOUSEHOLD_PHONE } from '../../fixtures/host/city-data.js';
 import { startHost, type RunningHost } from '../../fixtures/host/desk-host.js';
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
@@ -39,12 +41,13 @@ function answeredCall(): CallControlState {
   };
 }
 
-async function started(options: { pokes?: boolean } = {}) {
-  const server = await startFakeCentralServer([]);
+async function started(options: { pokes?: boolean; changes?: RowChange[] } = {}) {
+  const { changes = [], ...hostOptions } = options;
+  const server = await startFakeCentralServer(changes);
   running.servers.push(server);
   server.call = answeredCall();
   const host = await startHost({
-    serverUrl: server.url, dataDir: makeTempDir('calls'), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, log: () => undefined, ...options,
+    serverUrl: server.url, dataDir: makeTempDir('calls'), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD, pullIntervalMs: 60_000, log: () => undefined, ...hostOptions,
   });
   running.hosts.push(host);
   await host.syncOnce();
@@ -174,5 +177,46 @@ describe('live messages on the poke socket', () => {
     await waitFor(() => calls.length > 1, 'the second callChanged');
     expect(calls.map((call) => call.onHold)).toEqual([true, false]);
     expect(agents).toHaveLength(1);
+  });
+});
+
+describe('the host\'s own screen pop', () => {
+  it('looks up the caller of a call offered to this agent and sends the pop just before the call', async () => {
+    const { server, desk } = await started({ changes: cityChangeLog() });
+    await waitFor(() => server.pokeTokens.length > 0, 'the poke socket');
+    const heard: string[] = [];
+    const pops: Array<{ callId: string; phone: string; names: string[] }> = [];
+    desk.on('callerPopped', ({ callId, phone, pop }) => {
+      heard.push(`popped:${callId}`);
+      pops.push({ callId, phone, names: pop.matches.map((match) => match.caller.name) });
+    });
+    desk.on('callChanged', (call) => heard.push(`${call.phase}:${call.callId}`));
+    const ringing: CallControlState = { ...answeredCall(), from: HOUSEHOLD_PHONE, phase: 'ringing', timeline: [] };
+
+    server.live({ type: 'call', call: ringing });
+    await waitFor(() => heard.length >= 2, 'the pop and the call');
+    expect(heard).toEqual([`popped:${CALL_ID}`, `ringing:${CALL_ID}`]);
+    expect(pops[0]).toMatchObject({ callId: CALL_ID, phone: HOUSEHOLD_PHONE });
+    expect(pops[0]!.names.sort()).toEqual(['Jose Gonzalez', 'Maria Gonzalez']);
+
+    // The same call again, another agent's call, and an answered one: no new pop.
+    const otherCall = '0190a8f2-7b1c-7c3e-8f00-998877665544';
+    server.live({ type: 'call', call: ringing });
+    server.live({ type: 'call', call: { ...ringing, callId: otherCall, agentId: 'demo-triage' } });
+    server.live({ type: 'call', call: { ...ringing, phase: 'answered' } });
+    await waitFor(() => heard.length >= 5, 'three more calls');
+    expect(heard.filter((entry) => entry.startsWith('popped:'))).toHaveLength(1);
+  });
+
+  it('sends nothing of the caller to a locked desk; the phone still rings there', async () => {
+    const { server, desk } = await started({ changes: cityChangeLog() });
+    await waitFor(() => server.pokeTokens.length > 0, 'the poke socket');
+    await desk.lock({ reason: 'manual' });
+    const heard: string[] = [];
+    desk.on('callerPopped', () => heard.push('popped'));
+    desk.on('callChanged', (call) => heard.push(call.phase));
+    server.live({ type: 'call', call: { ...answeredCall(), from: HOUSEHOLD_PHONE, phase: 'ringing', timeline: [] } });
+    await waitFor(() => heard.length > 0, 'the call');
+    expect(heard).toEqual(['ringing']);
   });
 });

@@ -151,6 +151,32 @@ describe('DeskController', () => {
     expect(desk.lookupCaller).toHaveBeenCalledTimes(1);
   });
 
+  it('pops from the host\'s own lookup, sent with the offer, without asking for one', async () => {
+    const { desk, emit, softphone, store, controller, milestoneDetail } = await startedDesk();
+    const hostPop = { ...screenPop, lookupMs: 0.42 };
+    emit('callerPopped', { callId: ringingHere.callId, phone: ringingHere.from, pop: hostPop });
+    emit('callChanged', ringingHere);
+    softphone.ring(incomingCall);
+    expect(desk.lookupCaller).not.toHaveBeenCalled();
+    expect(store.getState().screenPop).toEqual({ status: 'ready', callSid: incomingCall.callSid, pop: hostPop });
+    controller.screenPopPainted(incomingCall.callSid, 1);
+    expect(milestoneDetail('screen-pop-rendered')).toMatchObject({ earlyLookup: true });
+  });
+
+  it('shows the host\'s pop when it comes after the ring, and keeps it when the renderer\'s own lookup then fails', async () => {
+    const { desk, emit, softphone, store } = await startedDesk();
+    let failLookup: (error: Error) => void = () => undefined;
+    vi.mocked(desk.lookupCaller).mockReturnValueOnce(new Promise((_resolve, reject) => (failLookup = reject)));
+    softphone.ring(incomingCall);
+    expect(store.getState().screenPop.status).toBe('loading');
+    const hostPop = { ...screenPop, lookupMs: 0.42 };
+    emit('callerPopped', { callId: incomingCall.callId, phone: incomingCall.from, pop: hostPop });
+    expect(store.getState().screenPop).toEqual({ status: 'ready', callSid: incomingCall.callSid, pop: hostPop });
+    failLookup(new Error('host busy'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().screenPop).toEqual({ status: 'ready', callSid: incomingCall.callSid, pop: hostPop });
+  });
+
   it('looks up afresh when the early lookup failed, was for another number, or was never made', async () => {
     const { desk, emit, softphone, store, controller, milestoneDetail } = await startedDesk();
     emit('callChanged', { ...ringingHere, agentId: 'someone-else' });
