@@ -1,31 +1,19 @@
 // The bulk phase of a first sync on a real SQLite file: when it may start, what it sets aside and
 // keeps, and that finishing it restores exactly the schema it started from.
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   canStartBulkFirstSync, finishBulkFirstSync, readFirstSyncPhase, startBulkFirstSync,
 } from '../../../electron/host/cache/first-sync.js';
-import { CACHE_SIZE_KIB, DEFAULT_CHECKPOINT_PAGES, openCache, type CacheDatabase } from '../../../electron/host/cache/open-cache.js';
+import { CACHE_SIZE_KIB, DEFAULT_CHECKPOINT_PAGES, type CacheDatabase } from '../../../electron/host/cache/open-cache.js';
 import { rowStoreFor } from '../../../electron/host/cache/row-store.js';
-import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
+import { useTempCaches } from '../../fixtures/host/temp-caches.js';
 
-const open: CacheDatabase[] = [];
-
-function freshCache(): CacheDatabase {
-  const db = openCache(path.join(makeTempDir('first-sync'), 'cache.sqlite'));
-  open.push(db);
-  return db;
-}
+const freshCache = useTempCaches('first-sync');
 
 const schemaOf = (db: CacheDatabase) =>
   db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
 const indexesOf = (db: CacheDatabase, table: string) =>
   db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").pluck().all(table) as string[];
-
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-  removeTempDirs();
-});
 
 describe('bulk first sync phase', () => {
   it('sets the case, note and conflict indexes aside, keeps the phone index, map and row-count triggers, and puts them back', () => {

@@ -1,29 +1,17 @@
 // The cache's caller and case counts (kept by triggers, migration 0080) stay equal to count(*)
 // through every way rows arrive and leave: pulled puts, upserts of rows already there, deletes,
 // a bulk first sync, eviction of closed cases, and an emptied cache.
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { finishBulkFirstSync, startBulkFirstSync } from '../../../electron/host/cache/first-sync.js';
 import { rowStoreFor } from '../../../electron/host/cache/row-store.js';
 import { countCachedRows } from '../../../electron/host/cache/sync-state.js';
 import { evictClosedCases } from '../../../electron/host/sync/window.js';
 import type { RowChange } from '../../../shared/sync-protocol.js';
 import { callers, cityChangeLog, serviceRequests } from '../../fixtures/host/city-data.js';
-import { applyPullPage, openCache, type CacheDatabase } from '../../fixtures/host/desk-host.js';
-import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
+import { applyPullPage, type CacheDatabase } from '../../fixtures/host/desk-host.js';
+import { useTempCaches } from '../../fixtures/host/temp-caches.js';
 
-const open: CacheDatabase[] = [];
-
-function freshCache(): CacheDatabase {
-  const db = openCache(path.join(makeTempDir('row-counts'), 'cache.sqlite'));
-  open.push(db);
-  return db;
-}
-
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-  removeTempDirs();
-});
+const freshCache = useTempCaches('row-counts');
 
 const counted = (db: CacheDatabase) => ({
   callers: db.prepare('SELECT count(*) FROM callers').pluck().get() as number,

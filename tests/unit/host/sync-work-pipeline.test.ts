@@ -1,15 +1,14 @@
 // The pull pipeline of a sync cycle: the next page is asked for (and on its way) before the
 // current one is written, pages land in version order, and a pull cut half-way leaves the pages
 // written so far, from which the next cycle resumes to the same cache as an uncut sync.
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeskFailure } from '../../../shared/errors.js';
 import type { PullRequest, PullResponse, RowChange } from '../../../shared/sync-protocol.js';
 import { createSyncWork } from '../../../electron/host/sync/sync-work.js';
 import type { ServerSession } from '../../../electron/host/sync/server-session.js';
-import { applyPullPage, openCache, Outbox, readSyncState, type CacheDatabase } from '../../fixtures/host/desk-host.js';
+import { applyPullPage, Outbox, readSyncState, type CacheDatabase } from '../../fixtures/host/desk-host.js';
 import { cityChangeLog } from '../../fixtures/host/city-data.js';
-import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
+import { useTempCaches } from '../../fixtures/host/temp-caches.js';
 
 const PAGE = 3;
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -53,23 +52,14 @@ function syncWork(db: CacheDatabase, session: ServerSession) {
 
 const contents = (db: CacheDatabase) => Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()]));
 
+const emptyCache = useTempCaches('pipeline');
+
 function referenceCache(log: RowChange[]): CacheDatabase {
-  const db = openCache(path.join(makeTempDir('pipeline-reference'), 'cache.sqlite'));
+  const db = emptyCache();
   applyPullPage(db, { protocolVersion: 1, cursor: log.length, lastMutationId: 0, hasMore: false, headVersion: log.length, changes: log });
   return db;
 }
 
-const opened: CacheDatabase[] = [];
-function emptyCache(): CacheDatabase {
-  const db = openCache(path.join(makeTempDir('pipeline'), 'cache.sqlite'));
-  opened.push(db);
-  return db;
-}
-
-afterEach(() => {
-  for (const db of opened.splice(0)) db.close();
-  removeTempDirs();
-});
 
 describe('sync work pull pipeline', () => {
   it('asks for the next page before writing the current one, and writes pages in version order', async () => {
@@ -87,9 +77,7 @@ describe('sync work pull pipeline', () => {
     // Each pull after the first went out while the page before it was still unwritten.
     expect(pulls.map((pull) => pull.cacheCursor)).toEqual([0, 0, ...cursors.slice(0, -2)]);
     expect(progress).toEqual(cursors.map((cursor, page) => ({ cursor, nextSent: page < cursors.length - 1 ? true : null })));
-    const reference = referenceCache(log);
-    opened.push(reference);
-    expect(contents(db)).toEqual(contents(reference));
+    expect(contents(db)).toEqual(contents(referenceCache(log)));
   });
 
   for (const failPull of [2, 3, 5]) {
@@ -108,9 +96,7 @@ describe('sync work pull pipeline', () => {
       const done = await syncWork(db, resumed.session).run(() => undefined, () => false);
       expect(resumed.pulls[0]?.cursor).toBe(written);
       expect(done).toMatchObject({ cursor: log.length, caughtUp: true });
-      const reference = referenceCache(log);
-      opened.push(reference);
-      expect(contents(db)).toEqual(contents(reference));
+      expect(contents(db)).toEqual(contents(referenceCache(log)));
     });
   }
 });
