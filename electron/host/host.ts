@@ -60,6 +60,8 @@ export interface HostOptions {
   bulkFirstSync?: boolean;
   /** Listen for the server's pokes over WebSocket (default true). */
   pokes?: boolean;
+  /** How long a request to the central server may take before it is given up (default 10 s). */
+  requestTimeoutMs?: number;
   now?: () => Date;
   /** 'simulated' unless the deployment uses real Twilio. */
   telephony?: Telephony;
@@ -110,6 +112,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       agentId: options.agentId,
       clientId,
       now,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       refreshTokens: metaRefreshTokenStore(db),
       onAgent: (agent) => {
         const changed = JSON.stringify(agent) !== JSON.stringify(lastAgent);

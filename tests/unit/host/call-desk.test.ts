@@ -9,15 +9,17 @@ import { DeskFailure } from '../../../shared/errors.js';
 import type { RowChange } from '../../../shared/sync-protocol.js';
 import { cityChangeLog, HOUSEHOLD_PHONE } from '../../fixtures/host/city-data.js';
 import { startHost, type RunningHost } from '../../fixtures/host/desk-host.js';
+import { startTcpProxy, type TcpProxy } from '../../fixtures/tcp-proxy.js';
 import { startFakeCentralServer, type FakeCentralServer } from '../../fixtures/host/fake-central-server.js';
 import { makeTempDir, removeTempDirs } from '../../fixtures/host/temp-dirs.js';
 import { waitFor } from '../../fixtures/host/wait-for.js';
 import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
 
-const running: { hosts: RunningHost[]; servers: FakeCentralServer[] } = { hosts: [], servers: [] };
+const running: { hosts: RunningHost[]; servers: FakeCentralServer[]; proxies: TcpProxy[] } = { hosts: [], servers: [], proxies: [] };
 
 afterEach(async () => {
   for (const host of running.hosts.splice(0)) await host.close();
+  for (const proxy of running.proxies.splice(0)) await proxy.close();
   for (const server of running.servers.splice(0)) await server.stop();
   removeTempDirs();
 });
@@ -145,6 +147,35 @@ describe('call control through the host', () => {
     expect((await host.syncOnce()).connection).toBe('online');
     expect(server.callRequests).toEqual([]);
     expect((await desk.holdCall({ callId: CALL_ID, onHold: true })).onHold).toBe(true);
+  });
+});
+
+describe('a line that swallows requests', () => {
+  it('gives a call-control request up after the request timeout, says so, and does not send it again', async () => {
+    const server = await startFakeCentralServer([]);
+    running.servers.push(server);
+    server.call = answeredCall();
+    const proxy = await startTcpProxy(Number(new URL(server.url).port));
+    running.proxies.push(proxy);
+    const host = await startHost({
+      serverUrl: proxy.url, dataDir: makeTempDir('calls-timeout'), agentId: 'demo-calltaker', password: DEMO_SEED_PASSWORD,
+      pullIntervalMs: 60_000, pokes: false, requestTimeoutMs: 400, log: () => undefined,
+    });
+    running.hosts.push(host);
+    expect((await host.syncOnce()).connection).toBe('online');
+
+    // The network goes quiet without failing: every chunk now waits far longer than the timeout.
+    proxy.setFaults({ delayMs: 5_000 });
+    const askedAt = Date.now();
+    const error = await failure(host.desk.holdCall({ callId: CALL_ID, onHold: true }));
+    expect(Date.now() - askedAt).toBeLessThan(2_000);
+    expect(error.code).toBe('SERVER_UNREACHABLE');
+    expect(error.message).toMatch(/could not be reached/);
+    expect(error.message).toMatch(/timeout|timed out/i);
+    // One attempt, not retried behind the agent's back; nothing queued for later either.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(proxy.requestLines.filter((line) => line.includes('/hold'))).toHaveLength(1);
+    expect((await host.desk.getSyncStatus({})).pendingMutations).toBe(0);
   });
 });
 
