@@ -52,11 +52,16 @@ function manualIdle() {
   };
 }
 
+/** The real player over a fake AudioContext and a hand-run idle scheduler. */
+function playerWithFakes() {
+  const audio = fakeAudio();
+  const idle = manualIdle();
+  return { audio, idle, player: createWebAudioTonePlayer(audio.create, idle.schedule) };
+}
+
 describe('WebAudio tone player', () => {
   it('makes the sound only once the page is idle, then rings the two tones', () => {
-    const audio = fakeAudio();
-    const idle = manualIdle();
-    const player = createWebAudioTonePlayer(audio.create, idle.schedule);
+    const { audio, idle, player } = playerWithFakes();
     player.start();
     expect(audio.started).toEqual([]);
     expect(audio.contexts()).toBe(0);
@@ -67,9 +72,7 @@ describe('WebAudio tone player', () => {
   });
 
   it('never sounds for a call that stopped ringing before the page was idle', () => {
-    const audio = fakeAudio();
-    const idle = manualIdle();
-    const player = createWebAudioTonePlayer(audio.create, idle.schedule);
+    const { audio, idle, player } = playerWithFakes();
     player.start();
     player.stop();
     expect(idle.waiting()).toBe(0);
@@ -78,9 +81,7 @@ describe('WebAudio tone player', () => {
   });
 
   it('starts once however often it is asked while a start is pending', () => {
-    const audio = fakeAudio();
-    const idle = manualIdle();
-    const player = createWebAudioTonePlayer(audio.create, idle.schedule);
+    const { audio, idle, player } = playerWithFakes();
     player.start();
     player.start();
     expect(idle.waiting()).toBe(1);
