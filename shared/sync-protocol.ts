@@ -81,6 +81,38 @@ export const PullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
+/**
+ * A first sync reads the current rows of each entity in key order instead of replaying the whole
+ * log: an empty cache then writes its keyed indexes as appends. The host asks entity by entity
+ * (in `SyncedEntities` order), a page at a time after the last id it holds, and then pulls the log
+ * from the head the first page reported: rows are whole-row puts, so that replay makes the
+ * snapshot, read while others write, exact.
+ */
+export const SnapshotRequestSchema = z.object({
+  protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
+  schemaVersion: z.number().int().positive(),
+  clientId: ClientIdSchema,
+  entity: SyncedEntitySchema,
+  /** The last id of the previous page (`nextAfterId`); null for the entity's first page. */
+  afterId: z.string().min(1).max(200).nullable(),
+  limit: z.number().int().min(1).max(10_000).default(2_000),
+});
+export type SnapshotRequest = z.input<typeof SnapshotRequestSchema>;
+
+export const SnapshotResponseSchema = z.object({
+  protocolVersion: z.literal(SYNC_PROTOCOL_VERSION),
+  entity: SyncedEntitySchema,
+  /** The log's head, read before the rows: every change up to it is in this page's rows or an
+   * earlier page's, or comes again when the log is pulled from the first page's head. */
+  headVersion: z.number().int().nonnegative(),
+  lastMutationId: z.number().int().nonnegative(),
+  /** Where the next page of this entity starts; null when this was its last. */
+  nextAfterId: z.string().nullable(),
+  /** Puts only, each at the log version that wrote the row, exactly as a pull would carry it. */
+  changes: z.array(RowChangeSchema),
+});
+export type SnapshotResponse = z.infer<typeof SnapshotResponseSchema>;
+
 /** Parses a row of a change with its entity's schema, so bad server data never reaches SQLite. */
 export function parseSyncedRow<E extends SyncedEntity>(entity: E, row: unknown): z.infer<(typeof SyncedEntities)[E]> {
   return SyncedEntities[entity].parse(row) as z.infer<(typeof SyncedEntities)[E]>;

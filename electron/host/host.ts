@@ -58,6 +58,9 @@ export interface HostOptions {
   pullPageSize?: number;
   /** A first sync into an empty cache builds the case indexes once caught up (default true). */
   bulkFirstSync?: boolean;
+  /** A cache that has pulled nothing takes the server's snapshot before the log (default true);
+   * false pulls the whole log instead. */
+  firstSyncSnapshot?: boolean;
   /** Listen for the server's pokes over WebSocket (default true). */
   pokes?: boolean;
   /** How long a request to the central server may take before it is given up (default 10 s). */
@@ -172,6 +175,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         db, session, outbox, clientId, now,
         pageLimit: options.pullPageSize,
         bulkFirstSync: options.bulkFirstSync,
+        snapshot: options.firstSyncSnapshot,
         log: (message) => log('info', message),
         closedCaseDays: options.closedCaseDays ?? DEFAULT_CLOSED_CASE_DAYS,
         onResults: (results) => events.emit('mutationResults', results),

@@ -1,20 +1,22 @@
 // Sync routes: push (the outbox's mutations, applied exactly once), pull (the change log after the
-// client's cursor, a page at a time, with the client's last processed mutation) and the poke socket.
-import type { FastifyInstance } from 'fastify';
+// client's cursor, a page at a time, with the client's last processed mutation), snapshot (a first
+// sync's current rows in key order) and the poke socket.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
-  PullRequestSchema, PushRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION,
-  type PullResponse, type PushResponse,
+  PullRequestSchema, PushRequestSchema, SnapshotRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION,
+  type PullResponse, type PushResponse, type SnapshotResponse,
 } from '../../shared/sync-protocol.js';
 import { changesForDepartments } from '../auth/department-view.js';
 import { departmentsOf } from '../auth/permissions.js';
 import { queryTokenAccess, signedInAgentOf } from '../auth/route-access.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { readChangesJson } from '../store/change-log.js';
+import { readChangesJson, readHeadVersion, readSnapshotJson, snapshotKeyType } from '../store/change-log.js';
 import { MutationGap, pushMutations } from '../sync/push.js';
 import { signedInAgentId } from './auth.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ProtocolProbeSchema = z.object({ protocolVersion: z.number() });
 // 500 mutations with long descriptions exceed Fastify's 1 MiB default.
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
@@ -60,9 +62,30 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
       hasMore,
       headVersion: page.headVersion,
     };
-    // The rows are spliced in as the database wrote them: no parse and re-stringify per row.
-    const head = JSON.stringify(envelope);
-    return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"changes":[${changes.map((change) => change.json).join(',')}]}`);
+    return sendWithChanges(reply, envelope, changes);
+  });
+
+  scope.post('/sync/snapshot', { config: { access: 'sync.pull' } }, async (request, reply) => {
+    refuseOtherProtocol(request.body);
+    const snapshot = parseInput(SnapshotRequestSchema, request.body);
+    if (snapshot.afterId !== null && snapshotKeyType(snapshot.entity) === 'uuid' && !UUID.test(snapshot.afterId)) {
+      throw new HttpFailure(400, 'INVALID_INPUT', `afterId of a ${snapshot.entity} snapshot must be a UUID`);
+    }
+    // Both read before the rows: the head so that a pull from it replays whatever the rows
+    // missed, the last mutation id as a pull reads it.
+    const lastMutationId = await lastMutationIdOf(context, snapshot.clientId);
+    const headVersion = await readHeadVersion(context.store);
+    const page = await readSnapshotJson(context.store, snapshot.entity, snapshot.afterId, snapshot.limit);
+    const departments = departmentsOf(await signedInAgentOf(request, context.store));
+    const changes = departments ? await changesForDepartments(context.store, page.changes, departments) : page.changes;
+    const envelope: Omit<SnapshotResponse, 'changes'> = {
+      protocolVersion: SYNC_PROTOCOL_VERSION,
+      entity: snapshot.entity,
+      headVersion,
+      lastMutationId,
+      nextAfterId: page.nextAfterId,
+    };
+    return sendWithChanges(reply, envelope, changes);
   });
 
   scope.post('/sync/push', { config: { access: 'sync.push' }, bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
@@ -75,6 +98,12 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
       throw error;
     }
   });
+}
+
+/** The rows are spliced into the envelope as the database wrote them: no parse and re-stringify per row. */
+function sendWithChanges(reply: FastifyReply, envelope: object, changes: ReadonlyArray<{ json: string }>): FastifyReply {
+  const head = JSON.stringify(envelope);
+  return reply.type('application/json; charset=utf-8').send(`${head.slice(0, -1)},"changes":[${changes.map((change) => change.json).join(',')}]}`);
 }
 
 /** The poke socket authenticates with `?token=` (browsers cannot set headers on a WebSocket). */

@@ -104,27 +104,40 @@ const TABLES: Record<SyncedEntity, { table: string; idKey: string; columns: Colu
   },
 };
 
+function idColumnOf(entity: SyncedEntity): Column {
+  const { idKey, columns } = TABLES[entity];
+  const column = columns.find((c) => c.key === idKey);
+  if (!column) throw new Error(`${entity} has no column for its id ${idKey}`);
+  return column;
+}
+
 // One statement writes the table rows and appends the log rows: $1 = table rows, $2 = log rows as
-// [{v: version, row}], so a push spends one round trip per entity it writes.
+// [{v: version, row}], so a push spends one round trip per entity it writes. Each table row keeps
+// the newest version logged for it (sync_version), for the first sync's snapshot. The join is on
+// the typed id, so an id spelled differently in the JSON still finds its row.
 function writeSql(entity: SyncedEntity): string {
   const { table, idKey, columns } = TABLES[entity];
-  const idColumn = columns.find((c) => c.key === idKey)?.column ?? 'id';
+  const id = idColumnOf(entity);
   const names = columns.map((c) => c.column).join(', ');
   const picks = columns.map((c) => `r."${c.key}"`).join(', ');
   const shape = columns.map((c) => `"${c.key}" ${c.type}`).join(', ');
   const updates = columns
-    .filter((c) => c.column !== idColumn)
+    .filter((c) => c.column !== id.column)
     .map((c) => `${c.column} = excluded.${c.column}`)
     .join(', ');
-  return `WITH upserted AS (
-      INSERT INTO ${table} (${names})
-      SELECT ${picks} FROM jsonb_to_recordset($1::jsonb) AS r(${shape})
-      ON CONFLICT (${idColumn}) DO UPDATE SET ${updates}
+  return `WITH logged AS (
+      SELECT (e.item ->> 'v')::int8 AS v, e.item -> 'row' AS row FROM jsonb_array_elements($2::jsonb) AS e(item)
+    ), newest AS (
+      SELECT (row ->> '${idKey}')::${id.type} AS id, max(v) AS v FROM logged GROUP BY 1
+    ), upserted AS (
+      INSERT INTO ${table} (${names}, sync_version)
+      SELECT ${picks}, newest.v FROM jsonb_to_recordset($1::jsonb) AS r(${shape})
+      LEFT JOIN newest ON newest.id = r."${idKey}"
+      ON CONFLICT (${id.column}) DO UPDATE SET ${updates}, sync_version = excluded.sync_version
       RETURNING 1
     )
     INSERT INTO change_log (version, entity, entity_id, op, row)
-    SELECT (e.item ->> 'v')::int8, '${entity}', e.item -> 'row' ->> '${idKey}', 'put', e.item -> 'row'
-    FROM jsonb_array_elements($2::jsonb) AS e(item)`;
+    SELECT v, '${entity}', row ->> '${idKey}', 'put', row FROM logged`;
 }
 
 const WRITE_SQL = Object.fromEntries(
@@ -302,4 +315,43 @@ export async function readChangesJson(store: Store, cursor: number, limit: numbe
 export async function readHeadVersion(store: Store): Promise<number> {
   const [head] = await store.query<{ head: number }>('SELECT COALESCE(MAX(version), 0)::int8 AS head FROM change_log');
   return head?.head ?? 0;
+}
+
+/** One page of an entity's current rows in key order (POST /sync/snapshot). */
+export interface SnapshotPageJson {
+  /** Each row as the change that last wrote it, in the JSON a pull carries. */
+  changes: Array<{ version: number; json: string }>;
+  /** The last row's key, where a next page starts; null when none follows. */
+  nextAfterId: string | null;
+}
+
+function snapshotSql(entity: SyncedEntity, after: boolean): string {
+  const { table } = TABLES[entity];
+  const id = idColumnOf(entity);
+  return `SELECT t.${id.column}::text AS key, l.version,
+       json_build_object('op', 'put', 'entity', l.entity, 'id', l.entity_id, 'version', l.version, 'row', l.row)::text AS change
+     FROM ${table} t JOIN change_log l ON l.version = t.sync_version
+     ${after ? `WHERE t.${id.column} > $2::${id.type}` : ''}
+     ORDER BY t.${id.column} LIMIT $1`;
+}
+
+const SNAPSHOT_SQL = Object.fromEntries(
+  (Object.keys(TABLES) as SyncedEntity[]).map((entity) => [entity, { first: snapshotSql(entity, false), after: snapshotSql(entity, true) }]),
+) as Record<SyncedEntity, { first: string; after: string }>;
+
+/** The id type a snapshot's `afterId` must parse as, so a bad one is the client's error, not the database's. */
+export function snapshotKeyType(entity: SyncedEntity): 'uuid' | 'text' {
+  return idColumnOf(entity).type === 'uuid' ? 'uuid' : 'text';
+}
+
+export async function readSnapshotJson(store: Store, entity: SyncedEntity, afterId: string | null, limit: number): Promise<SnapshotPageJson> {
+  // One extra row tells whether another page follows.
+  const rows = afterId === null
+    ? await store.query<{ key: string; version: number; change: string }>(SNAPSHOT_SQL[entity].first, [limit + 1])
+    : await store.query<{ key: string; version: number; change: string }>(SNAPSHOT_SQL[entity].after, [limit + 1, afterId]);
+  const page = rows.slice(0, limit);
+  return {
+    changes: page.map((row) => ({ version: row.version, json: row.change })),
+    nextAfterId: rows.length > limit ? (page.at(-1)?.key ?? null) : null,
+  };
 }

@@ -1,6 +1,6 @@
 // The sync bookkeeping row and the row counts shown in the status bar.
 import type { CacheDatabase as Database } from './open-cache.js';
-import { SYNC_SCHEMA_VERSION } from '../../../shared/sync-protocol.js';
+import { SYNC_SCHEMA_VERSION, SyncedEntitySchema, type SyncedEntity } from '../../../shared/sync-protocol.js';
 import { readMeta, writeMeta } from './meta.js';
 import { AGENT_WORK } from '../outbox/outbox.js';
 
@@ -16,6 +16,33 @@ export function readSyncState(db: Database): StoredSyncState {
     .prepare('SELECT cursor, head_version AS headVersion, last_mutation_id AS lastMutationId, last_synced_at AS lastSyncedAt FROM sync_state WHERE id = 1')
     .get() as StoredSyncState | undefined;
   return row ?? { cursor: 0, headVersion: 0, lastMutationId: 0, lastSyncedAt: null };
+}
+
+/** Where a first sync's snapshot has got to (migration 0090); null when none is under way. */
+export interface SnapshotPosition {
+  entity: SyncedEntity;
+  /** The last id of `entity` held; null before its first page. */
+  afterId: string | null;
+  /** The log head the snapshot's first page reported: the pull takes over from there. */
+  asOf: number;
+  /** Rows the snapshot has brought so far, for the progress bar. */
+  rows: number;
+}
+
+export function readSnapshotPosition(db: Database): SnapshotPosition | null {
+  const row = db
+    .prepare('SELECT snapshot_entity AS entity, snapshot_after_id AS afterId, snapshot_as_of AS asOf, snapshot_rows AS rows FROM sync_state WHERE id = 1')
+    .get() as { entity: string | null; afterId: string | null; asOf: number | null; rows: number | null } | undefined;
+  const entity = SyncedEntitySchema.safeParse(row?.entity);
+  // Anything unreadable starts the snapshot over: its pages are upserts, so that loses nothing.
+  if (!row || !entity.success || row.asOf === null) return null;
+  return { entity: entity.data, afterId: row.afterId, asOf: row.asOf, rows: row.rows ?? 0 };
+}
+
+/** Call in the transaction of the page that got there; null clears it. */
+export function saveSnapshotPosition(db: Database, position: SnapshotPosition | null): void {
+  db.prepare('UPDATE sync_state SET snapshot_entity = ?, snapshot_after_id = ?, snapshot_as_of = ?, snapshot_rows = ? WHERE id = 1')
+    .run(position?.entity ?? null, position?.afterId ?? null, position?.asOf ?? null, position?.rows ?? null);
 }
 
 export interface LocalCounts {
@@ -51,7 +78,8 @@ export function resetIfSyncSchemaChanged(db: Database): boolean {
         DELETE FROM caller_phones; DELETE FROM callers; DELETE FROM service_requests;
         DELETE FROM service_types; DELETE FROM neighborhoods;
         DELETE FROM case_notes; DELETE FROM case_conflicts; DELETE FROM server_rows;
-        UPDATE sync_state SET cursor = 0, head_version = 0, last_synced_at = NULL WHERE id = 1;
+        UPDATE sync_state SET cursor = 0, head_version = 0, last_synced_at = NULL,
+          snapshot_entity = NULL, snapshot_after_id = NULL, snapshot_as_of = NULL, snapshot_rows = NULL WHERE id = 1;
       `);
     }
     writeMeta(db, 'sync_schema_version', current);

@@ -32,6 +32,8 @@ export interface ApplyPullPageOptions {
    * `touched` says whether the page changed a row the outbox tracks (or a service type, which
    * a replayed createCase reads). */
   afterRows?: (page: { touched: boolean }) => string[];
+  /** Runs last in the page's transaction: what else must commit with the rows (a snapshot's position). */
+  saveWith?: () => void;
 }
 
 export function applyPullPage(db: Database, page: PullResponse, options: ApplyPullPageOptions = {}): AppliedPage {
@@ -75,6 +77,7 @@ export function applyPullPage(db: Database, page: PullResponse, options: ApplyPu
       last_mutation_id: page.lastMutationId,
       last_synced_at: options.syncedAt ?? null,
     });
+    options.saveWith?.();
   }).immediate();
   return { puts, deletes, cursor: page.cursor, headVersion: page.headVersion, caseIds: [...caseIds] };
 }

@@ -14,8 +14,9 @@ import {
   type DesktopPolicy, type SignedIn, type SignInResponse,
 } from '../../../shared/server-api.js';
 import {
-  PullResponseSchema, PushResponseSchema, SYNC_PROTOCOL_VERSION, SyncedEntitySchema,
+  PullResponseSchema, PushResponseSchema, SnapshotResponseSchema, SYNC_PROTOCOL_VERSION, SyncedEntitySchema,
   type PullRequest, type PullResponse, type PushRequest, type PushResponse, type RowChange,
+  type SnapshotRequest, type SnapshotResponse,
 } from '../../../shared/sync-protocol.js';
 
 /** Where the refresh token lives between runs (the cache's meta table); it outlives a restart. */
@@ -162,7 +163,24 @@ export class ServerSession {
     // the envelope's pass over them checks only each change's own fields: a first sync of a
     // million rows would otherwise walk every row twice.
     const envelope = expectShape(PullEnvelopeSchema, body, 'pull');
-    return { ...envelope, changes: envelope.changes.map(checkChange) };
+    return { ...envelope, changes: envelope.changes.map((change, index) => checkChange(change, index, 'pull')) };
+  }
+
+  /** A page of a first sync's snapshot; rows are checked as a pull's are, when applied. */
+  async snapshot(request: SnapshotRequest): Promise<SnapshotResponse> {
+    const body = await this.authorized('POST', '/sync/snapshot', request);
+    checkProtocol(body);
+    const envelope = expectShape(SnapshotEnvelopeSchema, body, 'snapshot');
+    if (envelope.entity !== request.entity) {
+      throw new DeskFailure('SERVER_ERROR', `The server answered a ${request.entity} snapshot with ${envelope.entity} rows.`);
+    }
+    if (envelope.nextAfterId !== null && envelope.nextAfterId === request.afterId) {
+      throw new DeskFailure('SERVER_ERROR', `The server's ${request.entity} snapshot did not move past ${request.afterId}.`);
+    }
+    const changes = envelope.changes.map((change, index) => checkChange(change, index, 'snapshot'));
+    const stray = changes.findIndex((change) => change.op !== 'put' || change.entity !== request.entity);
+    if (stray >= 0) throw new DeskFailure('SERVER_ERROR', `The server's ${request.entity} snapshot has a change that is not a ${request.entity} put at ${stray}.`);
+    return { ...envelope, changes };
   }
 
   async push(request: PushRequest): Promise<PushResponse> {
@@ -340,15 +358,16 @@ export class ServerSession {
 }
 
 const PullEnvelopeSchema = PullResponseSchema.extend({ changes: z.array(z.unknown()) });
+const SnapshotEnvelopeSchema = SnapshotResponseSchema.extend({ changes: z.array(z.unknown()) });
 const ENTITIES = new Set<string>(SyncedEntitySchema.options);
 
-function checkChange(change: unknown, index: number): RowChange {
+function checkChange(change: unknown, index: number, what: 'pull' | 'snapshot'): RowChange {
   const c = change as Partial<Record<'op' | 'entity' | 'id' | 'version' | 'row', unknown>> | null;
   const valid =
     c !== null && typeof c === 'object' && typeof c.entity === 'string' && ENTITIES.has(c.entity) && typeof c.id === 'string' &&
     Number.isInteger(c.version) && (c.version as number) > 0 &&
     ((c.op === 'del') || (c.op === 'put' && typeof c.row === 'object' && c.row !== null && !Array.isArray(c.row)));
-  if (!valid) throw new DeskFailure('SERVER_ERROR', `The server's pull response has a malformed change at ${index}.`);
+  if (!valid) throw new DeskFailure('SERVER_ERROR', `The server's ${what} response has a malformed change at ${index}.`);
   return c as RowChange;
 }
 

@@ -1,14 +1,21 @@
 // One sync cycle: sign in, push the outbox in order and in batches, then pull pages from the
 // cache's cursor, applying each (and rebasing the outbox on it) in its own transaction. No
-// transaction is ever held across a request.
+// transaction is ever held across a request. A cache that has pulled nothing yet first takes the
+// server's snapshot: the current rows entity by entity in key order, so an empty cache writes its
+// keyed indexes as appends, then pulls the log from where the snapshot began.
 import type { CacheDatabase as Database } from '../cache/open-cache.js';
 import type { SyncStatus } from '../../../shared/desk-api.js';
 import { DeskFailure } from '../../../shared/errors.js';
 import { BACKGROUND_MUTATIONS, type MutationResult } from '../../../shared/mutations.js';
-import { SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, type PullResponse } from '../../../shared/sync-protocol.js';
+import {
+  SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION, SyncedEntitySchema,
+  type PullResponse, type SnapshotResponse, type SyncedEntity,
+} from '../../../shared/sync-protocol.js';
 import { readMeta, writeMeta } from '../cache/meta.js';
 import { canStartBulkFirstSync, finishBulkFirstSync, readFirstSyncPhase, startBulkFirstSync } from '../cache/first-sync.js';
-import { countCachedRows, countLocal, readSyncState } from '../cache/sync-state.js';
+import {
+  countCachedRows, countLocal, readSnapshotPosition, readSyncState, saveSnapshotPosition, type SnapshotPosition,
+} from '../cache/sync-state.js';
 import { LAST_ISSUED_KEY, PUSH_BATCH_LIMIT, type Outbox } from '../outbox/outbox.js';
 import { applyPullPage } from './apply-pull-page.js';
 import type { ServerSession } from './server-session.js';
@@ -24,6 +31,8 @@ export interface SyncWorkOptions {
   pageLimit?: number;
   /** A first sync into an empty cache sets the case indexes aside until caught up (default true). */
   bulkFirstSync?: boolean;
+  /** A cache that has pulled nothing takes the server's snapshot before the log (default true). */
+  snapshot?: boolean;
   now: () => Date;
   /** The server answered a push. */
   onResults?: (results: MutationResult[]) => void;
@@ -55,12 +64,89 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
     }
   }
 
+  // A server without the snapshot route (older than this desk) is asked once per run of the host.
+  let snapshotAvailable = options.snapshot !== false;
+
+  /** Applies a page, rebasing the outbox on it when it holds work; `saveWith` commits with it. */
+  function apply(page: PullResponse, isLast: boolean, saveWith?: () => void): void {
+    const rebase = outbox.hasWork();
+    const applied = applyPullPage(db, page, {
+      syncedAt: now().toISOString(),
+      closedBeforeMs: closedCutoffMs(now(), options.closedCaseDays),
+      // Confirmed mutations leave only on the last page: their rows may be in later ones.
+      afterRows: rebase ? ({ touched }) => outbox.rebase(page.lastMutationId, isLast, touched) : undefined,
+      saveWith,
+    });
+    raiseIssuedFloor(db, page.lastMutationId);
+    if (applied.caseIds.length > 0) options.onCasesChanged?.(applied.caseIds);
+  }
+
+  /**
+   * Takes the snapshot page by page, resuming where a cut one stopped. On its last page the cursor
+   * becomes the head its first page reported, and the pull replays the log from there. False when
+   * closed mid-way.
+   */
+  async function snapshot(progress: (update: SyncProgress) => void, isClosed: () => boolean): Promise<boolean> {
+    const kept = readSnapshotPosition(db);
+    let at: { entity: SyncedEntity; afterId: string | null } = kept ?? { entity: SNAPSHOT_ENTITIES[0] as SyncedEntity, afterId: null };
+    let asOf = kept?.asOf ?? null;
+    let rows = kept?.rows ?? 0;
+    const start = { rows, at: now().getTime() };
+    const ask = (from: typeof at): Promise<SnapshotResponse> => session.snapshot({ ...base, entity: from.entity, afterId: from.afterId, limit });
+    let next = ask(at);
+    for (;;) {
+      let page: SnapshotResponse;
+      try {
+        page = await next;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        // What a cut snapshot brought stays: the log's puts upsert over it.
+        if (asOf !== null) db.transaction(() => saveSnapshotPosition(db, null)).immediate();
+        snapshotAvailable = false;
+        options.log?.('The server has no snapshot route: the first sync pulls the whole log.');
+        return true;
+      }
+      if (isClosed()) return false;
+      // An empty log: nothing to take, and the pull has nothing either.
+      if (asOf === null && page.headVersion === 0) return true;
+      const firstPage = asOf === null;
+      asOf ??= page.headVersion;
+      const following = followingPage(at.entity, page.nextAfterId);
+      if (following) {
+        next = ask(following);
+        next.catch(() => undefined);
+        await requestSent();
+        if (isClosed()) return false;
+      }
+      if (firstPage && page.headVersion > limit && options.bulkFirstSync !== false && canStartBulkFirstSync(db)) {
+        const setAside = startBulkFirstSync(db);
+        options.log?.(`First sync of ${page.headVersion} changes into an empty cache: ${setAside} indexes set aside until caught up.`);
+      }
+      rows += page.changes.length;
+      const position: SnapshotPosition | null = following ? { ...following, asOf, rows } : null;
+      apply(
+        { protocolVersion: page.protocolVersion, cursor: following ? 0 : asOf, headVersion: page.headVersion, lastMutationId: page.lastMutationId, hasMore: true, changes: page.changes },
+        false,
+        () => saveSnapshotPosition(db, position),
+      );
+      const total = Math.max(rows, page.headVersion);
+      const rate = (rows - start.rows) / Math.max(0.001, (now().getTime() - start.at) / 1000);
+      progress({
+        cursor: following ? 0 : asOf, headVersion: page.headVersion, rowsInCache: countCachedRows(db), caughtUp: false, local: countLocal(db),
+        backlog: { rows, totalRows: total, rowsPerSecond: rate, secondsLeft: rate > 0 ? (total - rows) / rate : null },
+      });
+      if (!following) return true;
+      at = following;
+    }
+  }
+
   return {
     async run(progress, isClosed) {
       await session.ensureSignedIn();
       if (isClosed()) return null;
       if (!(await push(isClosed))) return null;
 
+      if (snapshotAvailable && readSyncState(db).cursor === 0 && !(await snapshot(progress, isClosed))) return null;
       let state = readSyncState(db);
       let rowsInCache = countCachedRows(db);
       const start = { cursor: state.cursor, at: now().getTime() };
@@ -88,18 +174,10 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
           options.log?.(`First sync of ${page.headVersion} rows into an empty cache: ${setAside} indexes set aside until caught up.`);
         }
         const unchanged = page.changes.length === 0 && page.cursor === state.cursor && page.headVersion === state.headVersion && page.lastMutationId === state.lastMutationId;
-        const rebase = outbox.hasWork();
-        if (!unchanged || (rebase && outbox.needsRebase())) {
-          const applied = applyPullPage(db, page, {
-            syncedAt: now().toISOString(),
-            closedBeforeMs: closedCutoffMs(now(), options.closedCaseDays),
-            // Confirmed mutations leave only on the last page: their rows may be in later ones.
-            afterRows: rebase ? ({ touched }) => outbox.rebase(page.lastMutationId, !page.hasMore, touched) : undefined,
-          });
-          raiseIssuedFloor(db, page.lastMutationId);
+        if (!unchanged || (outbox.hasWork() && outbox.needsRebase())) {
+          apply(page, !page.hasMore);
           if (page.changes.length > 0) rowsInCache = countCachedRows(db);
           state = { ...state, cursor: page.cursor, headVersion: page.headVersion, lastMutationId: page.lastMutationId };
-          if (applied.caseIds.length > 0) options.onCasesChanged?.(applied.caseIds);
         }
         if (page.hasMore || backlog) backlog = backlogProgress(start, state.cursor, state.headVersion, now().getTime());
         const update: SyncProgress = {
@@ -119,6 +197,20 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
       }
     },
   };
+}
+
+/** Entities in the order a first sync needs them (service types before the cases that name them). */
+const SNAPSHOT_ENTITIES = SyncedEntitySchema.options;
+
+/** The page after one that ended at `nextAfterId`: more of the entity, the next entity, or none. */
+function followingPage(entity: SyncedEntity, nextAfterId: string | null): { entity: SyncedEntity; afterId: string | null } | null {
+  if (nextAfterId !== null) return { entity, afterId: nextAfterId };
+  const after = SNAPSHOT_ENTITIES[SNAPSHOT_ENTITIES.indexOf(entity) + 1];
+  return after ? { entity: after, afterId: null } : null;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof DeskFailure && (error.details as { status?: number } | undefined)?.status === 404;
 }
 
 /**

@@ -68,6 +68,7 @@ for (const kind of postgresUrl ? (['pglite', 'postgres'] as const) : (['pglite']
     const portOf = (url: string): number => Number(new URL(url).port);
     const pushesSeen = (proxy: TcpProxy): number => proxy.requestLines.filter((line) => line.startsWith('POST /sync/push')).length;
     const pullsSeen = (proxy: TcpProxy): number => proxy.requestLines.filter((line) => line.startsWith('POST /sync/pull')).length;
+    const snapshotsSeen = (proxy: TcpProxy): number => proxy.requestLines.filter((line) => line.startsWith('POST /sync/snapshot')).length;
 
     async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000, everyMs = 25): Promise<T> {
       const deadline = Date.now() + timeoutMs;
@@ -153,40 +154,62 @@ for (const kind of postgresUrl ? (['pglite', 'postgres'] as const) : (['pglite']
     });
 
     describe('sync under faults, with real processes', () => {
-      it('a desk host killed -9 during its first pull resumes after restart and ends complete and consistent', async () => {
-        const proxy = await proxyToServer();
-        const options = hostOptions('pull-kill', proxy.url, { pullPageSize: 50 });
-        proxy.setFaults({ delayMs: 2 });
-        let { host, socket } = await startDeskProcess(options);
-        // Mid-pull: several pages in, far from the end.
-        await eventually('a few pull pages', () => pullsSeen(proxy) >= 6, 20_000, 2);
-        const statusAtKill = await socket.call<SyncStatus>('getSyncStatus');
-        await host.kill9();
-        socket.close();
-        expect(statusAtKill.cursor).toBeLessThan(statusAtKill.headVersion);
-        proxy.setFaults({});
+      // A first sync takes the snapshot (rows in key order), then the log from where it began; a
+      // desk can also pull the whole log (an older server), which a long-offline desk does too.
+      for (const way of ['snapshot', 'log'] as const) {
+        it(`a desk host killed -9 during its first sync (${way}) resumes after restart and ends complete and consistent`, async () => {
+          const proxy = await proxyToServer();
+          const options = hostOptions(`first-sync-kill-${way}`, proxy.url, { pullPageSize: 50, firstSyncSnapshot: way === 'snapshot' });
+          const readsSeen = way === 'snapshot' ? snapshotsSeen : pullsSeen;
+          proxy.setFaults({ delayMs: 2 });
+          let { host, socket } = await startDeskProcess(options);
+          // Mid-sync: several pages in, far from the end.
+          await eventually('a few pages', () => readsSeen(proxy) >= 6, 20_000, 2);
+          const statusAtKill = await socket.call<SyncStatus>('getSyncStatus');
+          await host.kill9();
+          socket.close();
+          expect(statusAtKill.cursor).toBeLessThan(statusAtKill.headVersion);
+          const readsBeforeKill = readsSeen(proxy);
+          proxy.setFaults({});
 
-        ({ host, socket } = await startDeskProcess(options));
-        await drained(() => socket.call<SyncStatus>('syncNow'));
-        socket.close();
-        await host.stop();
+          ({ host, socket } = await startDeskProcess(options));
+          await drained(() => socket.call<SyncStatus>('syncNow'));
+          socket.close();
+          await host.stop();
+          const readsAfterRestart = readsSeen(proxy) - readsBeforeKill;
 
-        const cachePath = path.join(options.dataDir, CACHE_FILE_NAME);
-        const db = new Database(cachePath, { readonly: true });
-        const localCases = db.prepare('SELECT id, reference, status, description, updated_at AS "updatedAt" FROM service_requests ORDER BY id').all() as Array<{ id: string; updatedAt: string }>;
-        const localCallers = db.prepare('SELECT id, name FROM callers ORDER BY id').all();
-        db.close();
-        seededCaseIds = localCases.slice(0, 4).map((row) => row.id);
+          const cachePath = path.join(options.dataDir, CACHE_FILE_NAME);
+          const db = new Database(cachePath, { readonly: true });
+          const localCases = db.prepare('SELECT id, reference, status, description, updated_at AS "updatedAt" FROM service_requests ORDER BY id').all() as Array<{ id: string; updatedAt: string }>;
+          const localCallers = db.prepare('SELECT id, name FROM callers ORDER BY id').all();
+          const snapshotLeft = db.prepare('SELECT snapshot_entity FROM sync_state').pluck().get();
+          db.close();
+          seededCaseIds = localCases.slice(0, 4).map((row) => row.id);
+          expect(snapshotLeft, 'no snapshot position left behind').toBeNull();
 
-        await withServerTables(async (store) => {
-          const serverCases = await store.query<{ id: string; updatedAt: Date }>(
-            'SELECT id::text AS id, reference, status, description, updated_at AS "updatedAt" FROM service_requests ORDER BY id::text');
-          expect(localCases.length).toBe(serverCases.length);
-          expect(localCases.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt).toISOString() })))
-            .toEqual(serverCases.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt).toISOString() })));
-          expect(localCallers).toEqual(await store.query('SELECT id::text AS id, name FROM callers ORDER BY id::text'));
-        });
-      }, 60_000);
+          const fullSnapshotPages = await withServerTables(async (store) => {
+            const serverCases = await store.query<{ id: string; updatedAt: Date }>(
+              'SELECT id::text AS id, reference, status, description, updated_at AS "updatedAt" FROM service_requests ORDER BY id::text');
+            expect(localCases.length).toBe(serverCases.length);
+            expect(localCases.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt).toISOString() })))
+              .toEqual(serverCases.map((row) => ({ ...row, updatedAt: new Date(row.updatedAt).toISOString() })));
+            expect(localCallers).toEqual(await store.query('SELECT id::text AS id, name FROM callers ORDER BY id::text'));
+            // Pages of 50 for each entity's rows (one, empty, for an entity with none).
+            const counts = await store.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM service_types UNION ALL SELECT count(*)::int FROM neighborhoods UNION ALL
+               SELECT count(*)::int FROM callers UNION ALL SELECT count(*)::int FROM service_requests UNION ALL
+               SELECT count(*)::int FROM case_notes UNION ALL SELECT count(*)::int FROM case_conflicts UNION ALL
+               SELECT count(*)::int FROM triage_protocols UNION ALL SELECT count(*)::int FROM triage_records`);
+            return counts.reduce((pages, { n }) => pages + Math.max(1, Math.ceil(Number(n) / 50)), 0);
+          });
+          if (way === 'snapshot') {
+            // Resumed, not started over: the restart asked for the pages the kill left, and at most
+            // the one that was on the wire again.
+            expect(readsAfterRestart).toBeLessThan(fullSnapshotPages - 3);
+            expect(readsBeforeKill + readsAfterRestart).toBeLessThanOrEqual(fullSnapshotPages + 2);
+          }
+        }, 60_000);
+      }
 
       it('a desk host killed -9 during a push resends on restart: 0 lost, 0 duplicated', async () => {
         const proxy = await proxyToServer();
