@@ -227,5 +227,18 @@ describe.each(storeTargets())('roles on $kind', (target) => {
     const agencyOf = new Map(everything.changes.flatMap((change) => (change.op === 'put' && change.entity === 'service_request' ? [[change.row.id, change.row.agency] as const] : [])));
     expect(notedCases.filter((caseId) => agencyOf.get(caseId) !== own.agency)).toEqual([]);
     expect(everything.changes.some((change) => change.op === 'put' && change.entity === 'case_note' && change.row.caseId === otherCase.id)).toBe(false);
+
+    // A first sync's snapshot shows them the same, and the full one has what they do not see.
+    const snapshot = await staff.snapshotAll(10_000);
+    const full = await taker.snapshotAll(10_000);
+    expect(snapshot.changes.some((change) => change.entity === 'service_type')).toBe(true);
+    expect(snapshot.changes.some((change) => change.entity === 'caller' || change.entity === 'triage_record')).toBe(false);
+    expect(full.changes.some((change) => change.entity === 'caller')).toBe(true);
+    const snapshotCases = snapshot.changes.flatMap((change) => (change.op === 'put' && change.entity === 'service_request' ? [change.row] : []));
+    expect(snapshotCases.map((row) => row.id)).toContain(ownCase.id);
+    expect(snapshotCases.every((row) => row.agency === own.agency)).toBe(true);
+    const snapshotNotes = snapshot.changes.flatMap((change) => (change.op === 'put' && change.entity === 'case_note' ? [change.row.caseId] : []));
+    expect(snapshotNotes).toContain(ownCase.id);
+    expect(snapshotNotes.filter((caseId) => agencyOf.get(caseId) !== own.agency)).toEqual([]);
   });
 });

@@ -145,4 +145,22 @@ describe.each(storeTargets())('server store on $kind', (target) => {
     const [next] = await store.query<{ n: string }>("SELECT nextval('service_request_reference_seq')::text AS n");
     expect(Number(next?.n)).toBe(19_000_001 + seeded.serviceRequests);
   });
+  it('gives rows written before the snapshot migration the version that last logged them', async () => {
+    const before = loadMigrations().filter((m) => m.version < 110);
+    await migrate(store, before);
+    const caller = '0f0e0d0c-0b0a-4908-8706-050403020100';
+    await store.exec(`
+      INSERT INTO service_types VALUES ('ST-A', 'A', 'Streets', true, true), ('ST-B', 'B', 'Streets', true, false), ('ST-UNLOGGED', 'C', 'Streets', true, false);
+      INSERT INTO callers (id, name, phones, created_at, updated_at) VALUES ('${caller}', 'Pat', '{+12155550100}', now(), now());
+      INSERT INTO change_log (version, entity, entity_id, op, row) VALUES
+        (1, 'service_type', 'ST-A', 'put', '{}'), (2, 'service_type', 'ST-B', 'put', '{}'),
+        (3, 'caller', '${caller}', 'put', '{}'), (4, 'service_type', 'ST-A', 'put', '{}'),
+        (5, 'neighborhood', 'ST-B', 'put', '{}');
+    `);
+    expect(await migrate(store)).toEqual([110]);
+    const types = await store.query<{ code: string; v: number | null }>('SELECT code, sync_version AS v FROM service_types ORDER BY code');
+    // The newest entry of each, of its own entity only; a row never logged has none (a snapshot skips it, as a pull would).
+    expect(types).toEqual([{ code: 'ST-A', v: 4 }, { code: 'ST-B', v: 2 }, { code: 'ST-UNLOGGED', v: null }]);
+    expect(await store.query('SELECT sync_version AS v FROM callers')).toEqual([{ v: 3 }]);
+  });
 });

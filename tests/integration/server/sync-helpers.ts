@@ -5,8 +5,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Mutation, MutationArgsOf } from '../../../shared/mutations.js';
 import { makeProvisionalReference } from '../../../shared/mutations.js';
 import {
-  PullResponseSchema, PushResponseSchema, SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION,
-  type PullResponse, type PushResponse,
+  PullResponseSchema, PushResponseSchema, SnapshotResponseSchema, SyncedEntitySchema, SYNC_PROTOCOL_VERSION, SYNC_SCHEMA_VERSION,
+  type PullResponse, type PushResponse, type RowChange, type SnapshotResponse, type SyncedEntity,
 } from '../../../shared/sync-protocol.js';
 import { postJson } from './helpers.js';
 
@@ -72,6 +72,31 @@ export class DeskClient {
     );
     if (response.status !== 200) throw new Error(`pull answered ${response.status}: ${await response.text()}`);
     return PullResponseSchema.parse(await response.json());
+  }
+
+  snapshotRaw(body: Record<string, unknown>): Promise<Response> {
+    return postJson(`${this.base}/sync/snapshot`, { protocolVersion: SYNC_PROTOCOL_VERSION, schemaVersion: SYNC_SCHEMA_VERSION, clientId: this.clientId, ...body }, this.token);
+  }
+
+  async snapshot(entity: SyncedEntity, afterId: string | null, limit = 10_000): Promise<SnapshotResponse> {
+    const response = await this.snapshotRaw({ entity, afterId, limit });
+    if (response.status !== 200) throw new Error(`snapshot answered ${response.status}: ${await response.text()}`);
+    return SnapshotResponseSchema.parse(await response.json());
+  }
+
+  /** Every entity's snapshot, page by page: the changes in the order they came, the pages, and the first page's head. */
+  async snapshotAll(limit: number, beforePage?: (pagesSoFar: readonly SnapshotResponse[]) => Promise<void>): Promise<{ changes: RowChange[]; pages: SnapshotResponse[]; asOf: number }> {
+    const pages: SnapshotResponse[] = [];
+    for (const entity of SyncedEntitySchema.options) {
+      let afterId: string | null = null;
+      do {
+        await beforePage?.(pages);
+        const page = await this.snapshot(entity, afterId, limit);
+        pages.push(page);
+        afterId = page.nextAfterId;
+      } while (afterId !== null);
+    }
+    return { changes: pages.flatMap((page) => page.changes), pages, asOf: pages[0]?.headVersion ?? 0 };
   }
 }
 
