@@ -8,7 +8,16 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-type StepResult = { name: string; passed: number; failed: number; skipped: number; ok: boolean; seconds: number };
+type StepResult = {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ok: boolean;
+  seconds: number;
+  /** "file > test: first line of the error", repeated in the summary so a log's tail names what failed. */
+  failures?: string[];
+};
 
 const resultsDir = 'test-results';
 mkdirSync(resultsDir, { recursive: true });
@@ -25,7 +34,34 @@ function checkStep(name: string, command: string, args: string[]): StepResult {
   return { name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, ok, seconds };
 }
 
-type VitestJson = { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; success: boolean };
+type VitestJson = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  success: boolean;
+  testResults: Array<{
+    name: string;
+    message?: string;
+    assertionResults: Array<{ fullName: string; status: string; failureMessages?: string[] }>;
+  }>;
+};
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
+}
+
+/** Failed tests, and files that failed outside any test (a crash in a hook or at import). */
+function failuresOf(report: VitestJson): string[] {
+  const root = process.cwd() + '/';
+  return report.testResults.flatMap((file) => {
+    const path = file.name.startsWith(root) ? file.name.slice(root.length) : file.name;
+    const tests = file.assertionResults
+      .filter((test) => test.status === 'failed')
+      .map((test) => `${path} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    return tests.length === 0 && file.message ? [`${path}: ${firstLine(file.message)}`] : tests;
+  });
+}
 
 function vitestStep(name: string, configArgs: string[]): StepResult {
   console.log(`\n=== ${name} ===`);
@@ -45,6 +81,7 @@ function vitestStep(name: string, configArgs: string[]): StepResult {
     skipped: report.numPendingTests + report.numTodoTests,
     ok: ok && failed === 0,
     seconds,
+    failures: failuresOf(report),
   };
 }
 
@@ -110,6 +147,7 @@ console.log('\n=== summary ===');
 for (const step of results) {
   const skipped = step.skipped ? `, ${step.skipped} skipped` : '';
   console.log(`${step.ok ? 'ok  ' : 'FAIL'} ${step.name}: ${step.passed} passed, ${step.failed} failed${skipped} (${step.seconds.toFixed(1)} s)`);
+  for (const failure of step.failures ?? []) console.log(`       ${failure}`);
 }
 const total = results.reduce((sum, s) => ({ passed: sum.passed + s.passed, failed: sum.failed + s.failed, skipped: sum.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
