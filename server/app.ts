@@ -55,6 +55,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long a closing server lets requests in flight finish before it cuts their connections. */
+export const CLOSE_GRACE_MS = 3_000;
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 async function openStore(config: ServerConfig): Promise<Store> {
@@ -226,7 +228,17 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         await context.simulator?.close();
         pokeHub.close();
         live.wallboard.close();
-        await app.close();
+        // Fastify closes the idle keep-alive connections and waits for the busy ones; a
+        // connection that turns idle after that (or never sent a request) would hold the close
+        // for the whole keep-alive timeout. In-flight requests get a grace period, then every
+        // connection still open is cut: a desk whose request is cut retries it (pushes are
+        // idempotent by mutation id).
+        const deadline = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
         await live.close();
         await notifier.close();
         await store.close();
