@@ -136,7 +136,17 @@ export class ServerSession {
     try {
       if (this.hasRefreshToken || this.accessToken) {
         const path = everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out';
-        expectShape(SignOutResponseSchema, await this.authorized('POST', path), 'sign-out');
+        let answer: unknown;
+        try {
+          answer = await this.authorized('POST', path);
+        } catch (error) {
+          // Once more on a fresh connection: the first request after a server restart can go out
+          // on a kept-alive connection the old server closed ("other side closed"). Ending
+          // sessions twice is harmless, and an agent who signs out everywhere means it.
+          if (!(error instanceof DeskFailure) || error.code !== 'SERVER_UNREACHABLE') throw error;
+          answer = await this.authorized('POST', path);
+        }
+        expectShape(SignOutResponseSchema, answer, 'sign-out');
         confirmed = true;
       }
     } catch {

@@ -1,6 +1,7 @@
 // The session's tokens against the stand-in server: concurrent requests share one refresh (the
 // refresh token rotates, so a second use would be reuse), a refused refresh ends the session once
-// and forgets the token, and an unreachable server keeps it for later.
+// and forgets the token, an unreachable server keeps it for later, and
+// a sign-out right after a server restart still reaches the server.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServerSession } from '../../../electron/host/sync/server-session.js';
 import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
@@ -65,5 +66,16 @@ describe('server session tokens', () => {
     await server.restart();
     await session.ensureSignedIn();
     expect(stored()).not.toBe(kept);
+  });
+
+  it('signs out everywhere right after a server restart, though the kept-alive connection died with the old server', async () => {
+    const { server, session, stored } = await signedInSession();
+    await session.voiceToken();
+    await server.stop();
+    await server.restart();
+    expect(await session.signOut(true)).toBe(true);
+    expect(server.authRequests.at(-1)?.path).toBe('/auth/sign-out-everywhere');
+    expect(server.liveRefreshTokens()).toEqual([]);
+    expect(stored()).toBeNull();
   });
 });
