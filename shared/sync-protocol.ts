@@ -108,6 +108,11 @@ export const SnapshotResponseSchema = z.object({
   lastMutationId: z.number().int().nonnegative(),
   /** Where the next page of this entity starts; null when this was its last. */
   nextAfterId: z.string().nullable(),
+  /** The rows of every entity the snapshot will bring, counted for the first entity's first page
+   * only (null on every other page): the end of the desk's progress bar. The log's head is no
+   * measure of it, since a row written ten times takes ten versions. For department staff, whose
+   * pages leave other departments' cases out, it is an upper bound. */
+  totalRows: z.number().int().nonnegative().nullable().default(null),
   /** Puts only, each at the log version that wrote the row, exactly as a pull would carry it. */
   changes: z.array(RowChangeSchema),
 });

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
-  PullRequestSchema, PushRequestSchema, SnapshotRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION,
+  PullRequestSchema, PushRequestSchema, SnapshotRequestSchema, SYNC_POKE_PATH, SYNC_PROTOCOL_VERSION, SyncedEntitySchema,
   type PullResponse, type PushResponse, type SnapshotResponse,
 } from '../../shared/sync-protocol.js';
 import { changesForDepartments } from '../auth/department-view.js';
@@ -12,7 +12,7 @@ import { departmentsOf } from '../auth/permissions.js';
 import { queryTokenAccess, signedInAgentOf } from '../auth/route-access.js';
 import { HttpFailure, parseInput } from '../http/errors.js';
 import type { ServerContext } from '../http/context.js';
-import { readChangesJson, readHeadVersion, readSnapshotJson, snapshotKeyType } from '../store/change-log.js';
+import { countSnapshotRows, readChangesJson, readHeadVersion, readSnapshotJson, snapshotKeyType } from '../store/change-log.js';
 import { MutationGap, pushMutations } from '../sync/push.js';
 import { signedInAgentId } from './auth.js';
 
@@ -75,6 +75,8 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
     // missed, the last mutation id as a pull reads it.
     const lastMutationId = await lastMutationIdOf(context, snapshot.clientId);
     const headVersion = await readHeadVersion(context.store);
+    const starts = snapshot.entity === SyncedEntitySchema.options[0] && snapshot.afterId === null;
+    const totalRows = starts ? await countSnapshotRows(context.store) : null;
     const page = await readSnapshotJson(context.store, snapshot.entity, snapshot.afterId, snapshot.limit);
     const departments = departmentsOf(await signedInAgentOf(request, context.store));
     const changes = departments ? await changesForDepartments(context.store, page.changes, departments) : page.changes;
@@ -84,6 +86,7 @@ export function registerSyncRoutes(scope: FastifyInstance, context: ServerContex
       headVersion,
       lastMutationId,
       nextAfterId: page.nextAfterId,
+      totalRows,
     };
     return sendWithChanges(reply, envelope, changes);
   });

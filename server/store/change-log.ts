@@ -339,6 +339,16 @@ const SNAPSHOT_SQL = Object.fromEntries(
   (Object.keys(TABLES) as SyncedEntity[]).map((entity) => [entity, { first: snapshotSql(entity, false), after: snapshotSql(entity, true) }]),
 ) as Record<SyncedEntity, { first: string; after: string }>;
 
+const SNAPSHOT_COUNT_SQL = `SELECT (${(Object.keys(TABLES) as SyncedEntity[])
+  .map((entity) => `(SELECT count(*) FROM ${TABLES[entity].table} WHERE sync_version IS NOT NULL)`)
+  .join(' + ')})::int8 AS rows`;
+
+/** Rows a whole snapshot holds, every entity: the rows its pages read (they join on sync_version). */
+export async function countSnapshotRows(store: Store): Promise<number> {
+  const [count] = await store.query<{ rows: number }>(SNAPSHOT_COUNT_SQL);
+  return count?.rows ?? 0;
+}
+
 /** The id type a snapshot's `afterId` must parse as, so a bad one is the client's error, not the database's. */
 export function snapshotKeyType(entity: SyncedEntity): 'uuid' | 'text' {
   return idColumnOf(entity).type === 'uuid' ? 'uuid' : 'text';

@@ -27,22 +27,30 @@ export interface SnapshotPosition {
   asOf: number;
   /** Rows the snapshot has brought so far, for the progress bar. */
   rows: number;
+  /** Rows the server counted when the snapshot began (null if it did not say): the bar's end. */
+  totalRows: number | null;
 }
 
 export function readSnapshotPosition(db: Database): SnapshotPosition | null {
   const row = db
-    .prepare('SELECT snapshot_entity AS entity, snapshot_after_id AS afterId, snapshot_as_of AS asOf, snapshot_rows AS rows FROM sync_state WHERE id = 1')
-    .get() as { entity: string | null; afterId: string | null; asOf: number | null; rows: number | null } | undefined;
+    .prepare(
+      `SELECT snapshot_entity AS entity, snapshot_after_id AS afterId, snapshot_as_of AS asOf, snapshot_rows AS rows,
+         snapshot_total_rows AS totalRows
+       FROM sync_state WHERE id = 1`,
+    )
+    .get() as { entity: string | null; afterId: string | null; asOf: number | null; rows: number | null; totalRows: number | null } | undefined;
   const entity = SyncedEntitySchema.safeParse(row?.entity);
   // Anything unreadable starts the snapshot over: its pages are upserts, so that loses nothing.
   if (!row || !entity.success || row.asOf === null) return null;
-  return { entity: entity.data, afterId: row.afterId, asOf: row.asOf, rows: row.rows ?? 0 };
+  return { entity: entity.data, afterId: row.afterId, asOf: row.asOf, rows: row.rows ?? 0, totalRows: row.totalRows };
 }
 
 /** Call in the transaction of the page that got there; null clears it. */
 export function saveSnapshotPosition(db: Database, position: SnapshotPosition | null): void {
-  db.prepare('UPDATE sync_state SET snapshot_entity = ?, snapshot_after_id = ?, snapshot_as_of = ?, snapshot_rows = ? WHERE id = 1')
-    .run(position?.entity ?? null, position?.afterId ?? null, position?.asOf ?? null, position?.rows ?? null);
+  db.prepare(
+    `UPDATE sync_state SET snapshot_entity = ?, snapshot_after_id = ?, snapshot_as_of = ?, snapshot_rows = ?, snapshot_total_rows = ?
+     WHERE id = 1`,
+  ).run(position?.entity ?? null, position?.afterId ?? null, position?.asOf ?? null, position?.rows ?? null, position?.totalRows ?? null);
 }
 
 export interface LocalCounts {
@@ -79,7 +87,8 @@ export function resetIfSyncSchemaChanged(db: Database): boolean {
         DELETE FROM service_types; DELETE FROM neighborhoods;
         DELETE FROM case_notes; DELETE FROM case_conflicts; DELETE FROM server_rows;
         UPDATE sync_state SET cursor = 0, head_version = 0, last_synced_at = NULL,
-          snapshot_entity = NULL, snapshot_after_id = NULL, snapshot_as_of = NULL, snapshot_rows = NULL WHERE id = 1;
+          snapshot_entity = NULL, snapshot_after_id = NULL, snapshot_as_of = NULL, snapshot_rows = NULL,
+          snapshot_total_rows = NULL WHERE id = 1;
       `);
     }
     writeMeta(db, 'sync_schema_version', current);

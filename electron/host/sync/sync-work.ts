@@ -91,6 +91,7 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
     let at: { entity: SyncedEntity; afterId: string | null } = kept ?? { entity: SNAPSHOT_ENTITIES[0] as SyncedEntity, afterId: null };
     let asOf = kept?.asOf ?? null;
     let rows = kept?.rows ?? 0;
+    let totalRows = kept?.totalRows ?? null;
     const start = { rows, at: now().getTime() };
     const ask = (from: typeof at): Promise<SnapshotResponse> => session.snapshot({ ...base, entity: from.entity, afterId: from.afterId, limit });
     let next = ask(at);
@@ -111,6 +112,7 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
       if (asOf === null && page.headVersion === 0) return true;
       const firstPage = asOf === null;
       asOf ??= page.headVersion;
+      totalRows ??= page.totalRows;
       const following = followingPage(at.entity, page.nextAfterId);
       if (following) {
         next = ask(following);
@@ -123,13 +125,14 @@ export function createSyncWork(options: SyncWorkOptions): SyncWork {
         options.log?.(`First sync of ${page.headVersion} changes into an empty cache: ${setAside} indexes set aside until caught up.`);
       }
       rows += page.changes.length;
-      const position: SnapshotPosition | null = following ? { ...following, asOf, rows } : null;
+      const position: SnapshotPosition | null = following ? { ...following, asOf, rows, totalRows } : null;
       apply(
         { protocolVersion: page.protocolVersion, cursor: following ? 0 : asOf, headVersion: page.headVersion, lastMutationId: page.lastMutationId, hasMore: true, changes: page.changes },
         false,
         () => saveSnapshotPosition(db, position),
       );
-      const total = Math.max(rows, page.headVersion);
+      // The server's count when it gave one; else the log's head, which counts every write.
+      const total = Math.max(rows, totalRows ?? page.headVersion);
       const rate = (rows - start.rows) / Math.max(0.001, (now().getTime() - start.at) / 1000);
       progress({
         cursor: following ? 0 : asOf, headVersion: page.headVersion, rowsInCache: countCachedRows(db), caughtUp: false, local: countLocal(db),

@@ -67,6 +67,9 @@ describe.each(storeTargets())('sync snapshot on $kind', (target) => {
       expect(pages[i + 1]?.entity).toBe(page.entity);
     }
     expect(pages.every((page) => page.changes.every((change) => change.op === 'put' && change.entity === page.entity))).toBe(true);
+    // The first page counts what the whole snapshot brings, for the desk's progress bar; no other page does.
+    expect(pages[0]?.totalRows).toBe(changes.length);
+    expect(pages.slice(1).every((page) => page.totalRows === null)).toBe(true);
   });
 
   it('reads the head before the rows: a pull from the first page\'s head brings what was written meanwhile', async () => {

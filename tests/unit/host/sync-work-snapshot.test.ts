@@ -30,6 +30,8 @@ interface FakeServerOptions {
   noSnapshotRoute?: boolean;
   /** Runs after the nth request is answered: writes that land while the desk syncs. */
   afterRequest?: (n: number, log: RowChange[]) => void;
+  /** The server does not count the snapshot's rows (totalRows null): the desk falls back on the log's head. */
+  noCount?: boolean;
 }
 
 const byKey = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -66,9 +68,11 @@ function fakeServer(log: RowChange[], db: CacheDatabase, options: FakeServerOpti
         const headVersion = log.at(-1)?.version ?? 0;
         const rows = currentRows(log, request.entity).filter((row) => request.afterId === null || row.id > request.afterId);
         const page = rows.slice(0, request.limit ?? PAGE);
+        const starts = request.entity === SyncedEntitySchema.options[0] && request.afterId === null;
+        const totalRows = starts && !options.noCount ? SyncedEntitySchema.options.reduce((sum, entity) => sum + currentRows(log, entity).length, 0) : null;
         return {
           protocolVersion: 1, entity: request.entity, headVersion, lastMutationId: 0,
-          nextAfterId: rows.length > page.length ? (page.at(-1)?.id ?? null) : null, changes: structuredClone(page),
+          nextAfterId: rows.length > page.length ? (page.at(-1)?.id ?? null) : null, totalRows, changes: structuredClone(page),
         } as SnapshotResponse;
       });
     },
@@ -165,6 +169,39 @@ describe('first sync by snapshot', () => {
     expect(rows.at(-1)).toBe(log.length);
     expect(snapshotUpdates.every((update) => update.backlog?.totalRows === log.length && !update.caughtUp)).toBe(true);
     expect(updates.at(-1)).toMatchObject({ caughtUp: true, backlog: null });
+  });
+
+  it("ends its progress bar at the server's count of rows, which a log of rewritten rows exceeds; resumed, it keeps the count", async () => {
+    const log = cityChangeLog();
+    const rowCount = log.length;
+    // Every case written three times: the head is well past the rows a snapshot brings.
+    const cases = currentRows(log, 'service_request') as Array<RowChange & { op: 'put' }>;
+    for (const round of [1, 2]) {
+      for (const change of cases) log.push({ ...change, version: log.length + 1, row: { ...change.row, description: `rewrite ${round}` } });
+    }
+    const db = emptyCache();
+    const cutAt = 4;
+    await expect(syncWork(db, fakeServer(log, db, { cutAt }).session).run(() => undefined, () => false)).rejects.toMatchObject({ code: 'SERVER_UNREACHABLE' });
+    expect(readSnapshotPosition(db)).toMatchObject({ asOf: log.length, totalRows: rowCount });
+
+    const updates: SyncProgress[] = [];
+    await syncWork(db, fakeServer(log, db).session).run((update) => updates.push(update), () => false);
+    const snapshotUpdates = updates.filter((update) => update.backlog !== null);
+    expect(snapshotUpdates.length).toBe(snapshotRequests(log).length - (cutAt - 1));
+    expect(snapshotUpdates.every((update) => update.backlog?.totalRows === rowCount)).toBe(true);
+    expect(snapshotUpdates.at(-1)?.backlog).toMatchObject({ rows: rowCount, totalRows: rowCount, secondsLeft: 0 });
+    expect(contents(db)).toEqual(referenceContents(log));
+  });
+
+  it("measures against the log's head when the server gives no count", async () => {
+    const log = cityChangeLog();
+    for (const change of currentRows(log, 'caller') as Array<RowChange & { op: 'put' }>) log.push({ ...change, version: log.length + 1 });
+    const db = emptyCache();
+    const updates: SyncProgress[] = [];
+    await syncWork(db, fakeServer(log, db, { noCount: true }).session).run((update) => updates.push(update), () => false);
+    const snapshotUpdates = updates.filter((update) => update.backlog !== null);
+    expect(snapshotUpdates.length).toBeGreaterThan(1);
+    expect(snapshotUpdates.every((update) => update.backlog?.totalRows === log.length)).toBe(true);
   });
 
   it('ends exact when rows are written while the snapshot is taken: the log from its first head brings them', async () => {
