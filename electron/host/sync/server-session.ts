@@ -136,17 +136,8 @@ export class ServerSession {
     try {
       if (this.hasRefreshToken || this.accessToken) {
         const path = everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out';
-        let answer: unknown;
-        try {
-          answer = await this.authorized('POST', path);
-        } catch (error) {
-          // Once more on a fresh connection: the first request after a server restart can go out
-          // on a kept-alive connection the old server closed ("other side closed"). Ending
-          // sessions twice is harmless, and an agent who signs out everywhere means it.
-          if (!(error instanceof DeskFailure) || error.code !== 'SERVER_UNREACHABLE') throw error;
-          answer = await this.authorized('POST', path);
-        }
-        expectShape(SignOutResponseSchema, answer, 'sign-out');
+        // Ending sessions twice is harmless: repeatable.
+        expectShape(SignOutResponseSchema, await this.authorized('POST', path, undefined, { repeatable: true }), 'sign-out');
         confirmed = true;
       }
     } catch {
@@ -167,7 +158,7 @@ export class ServerSession {
   }
 
   async pull(request: PullRequest): Promise<PullResponse> {
-    const body = await this.authorized('POST', '/sync/pull', request);
+    const body = await this.authorized('POST', '/sync/pull', request, { repeatable: true });
     checkProtocol(body);
     // The rows are checked one by one with their entity's schema when the page is applied, so
     // the envelope's pass over them checks only each change's own fields: a first sync of a
@@ -178,7 +169,7 @@ export class ServerSession {
 
   /** A page of a first sync's snapshot; rows are checked as a pull's are, when applied. */
   async snapshot(request: SnapshotRequest): Promise<SnapshotResponse> {
-    const body = await this.authorized('POST', '/sync/snapshot', request);
+    const body = await this.authorized('POST', '/sync/snapshot', request, { repeatable: true });
     checkProtocol(body);
     const envelope = expectShape(SnapshotEnvelopeSchema, body, 'snapshot');
     if (envelope.entity !== request.entity) {
@@ -194,7 +185,8 @@ export class ServerSession {
   }
 
   async push(request: PushRequest): Promise<PushResponse> {
-    const body = await this.authorized('POST', '/sync/push', request);
+    // The server applies each mutation once, by its id: sending a batch again is harmless.
+    const body = await this.authorized('POST', '/sync/push', request, { repeatable: true });
     checkProtocol(body);
     const response = expectShape(PushResponseSchema, body, 'push');
     if (response.results.length !== request.mutations.length) {
@@ -261,7 +253,7 @@ export class ServerSession {
    * as it arrives and refused with EXPORT_TOO_LARGE past `maxBytes`, so it never sits whole in memory.
    */
   async forwardText(path: string, maxBytes: number): Promise<string> {
-    return (await this.authorized('GET', path, undefined, maxBytes)) as string;
+    return (await this.authorized('GET', path, undefined, { textLimit: maxBytes })) as string;
   }
 
   /** A socket was refused with 401 (the token expired, the server restarted): renew it. */
@@ -327,36 +319,45 @@ export class ServerSession {
   }
 
   /** Sends with the bearer token; a 401 (token expired, server restarted) renews it once. */
-  private async authorized(method: string, path: string, body?: unknown, textLimit?: number): Promise<unknown> {
+  private async authorized(method: string, path: string, body?: unknown, options: SendOptions = {}): Promise<unknown> {
     await this.ensureSignedIn();
     const used = this.accessToken;
     try {
-      return await this.send(method, path, body, used, textLimit);
+      return await this.send(method, path, body, used, options);
     } catch (error) {
       if (!(error instanceof DeskFailure) || (error.details as { status?: number } | undefined)?.status !== 401) throw error;
       // Another request may have renewed it meanwhile: renew only the token that was refused.
       if (this.accessToken === used) this.accessToken = null;
       await this.ensureSignedIn();
-      return this.send(method, path, body, this.accessToken, textLimit);
+      return this.send(method, path, body, this.accessToken, options);
     }
   }
 
   /** JSON back, or with `textLimit` the text of a successful answer, at most that many bytes. */
-  private async send(method: string, path: string, body: unknown, token: string | null, textLimit?: number): Promise<unknown> {
+  private async send(method: string, path: string, body: unknown, token: string | null, options: SendOptions = {}): Promise<unknown> {
+    const { textLimit } = options;
+    // Reads and PUTs are safe to repeat; a POST only when its caller says so.
+    const repeatable = options.repeatable ?? (method === 'GET' || method === 'PUT');
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await this.fetchImpl(this.base + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new DeskFailure('SERVER_UNREACHABLE', `The central server at ${this.base} could not be reached: ${why}`);
+    let response: Response | null = null;
+    for (let attempt = 1; response === null; attempt += 1) {
+      try {
+        response = await this.fetchImpl(this.base + path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        // The first request after a server restart can go out on a kept-alive connection the old
+        // server closed, and fails with no answer: a request safe to repeat goes once more, on a
+        // new connection.
+        if (repeatable && attempt === 1 && connectionClosedUnderIt(error)) continue;
+        const why = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        throw new DeskFailure('SERVER_UNREACHABLE', `The central server at ${this.base} could not be reached: ${why}`);
+      }
     }
     if (textLimit !== undefined && response.ok) return readTextWithin(response, textLimit, `${this.base}${path}`);
     const text = await response.text().catch(() => '');
@@ -365,6 +366,19 @@ export class ServerSession {
     if (json === undefined) throw new DeskFailure('SERVER_ERROR', `The server answered ${path} with something that is not JSON.`);
     return json;
   }
+}
+
+interface SendOptions {
+  /** Read at most this many bytes of a successful answer, as text. */
+  textLimit?: number;
+  /** Safe to send twice (the server applies it once, or it changes nothing). */
+  repeatable?: boolean;
+}
+
+/** fetch failed because the connection was closed or reset under the request (undici's socket error, ECONNRESET). */
+function connectionClosedUnderIt(error: unknown): boolean {
+  const code = (error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined);
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }
 
 const PullEnvelopeSchema = PullResponseSchema.extend({ changes: z.array(z.unknown()) });

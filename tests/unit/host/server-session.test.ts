@@ -1,7 +1,7 @@
 // The session's tokens against the stand-in server: concurrent requests share one refresh (the
 // refresh token rotates, so a second use would be reuse), a refused refresh ends the session once
-// and forgets the token, an unreachable server keeps it for later, and
-// a sign-out right after a server restart still reaches the server.
+// and forgets the token, an unreachable server keeps it for later, and requests safe to repeat
+// (sync, sign-out) reach a restarted server although the kept-alive connection died with the old one.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServerSession } from '../../../electron/host/sync/server-session.js';
 import { DEMO_SEED_PASSWORD } from '../../../server/config.js';
@@ -66,6 +66,21 @@ describe('server session tokens', () => {
     await server.restart();
     await session.ensureSignedIn();
     expect(stored()).not.toBe(kept);
+  });
+
+  it('sends a pull and a push again on a new connection when the kept-alive one died with a restarted server', async () => {
+    const { server, session } = await signedInSession();
+    const base = { protocolVersion: 1, schemaVersion: 1, clientId: 'desk-restart-test' } as const;
+    await session.voiceToken();
+    await server.stop();
+    await server.restart();
+    expect(await session.pull({ ...base, cursor: 0, limit: 10 })).toMatchObject({ cursor: 0, hasMore: false });
+    await server.stop();
+    await server.restart();
+    const note = { id: '0190a8f2-7b1c-7c3e-8f00-0000000000aa', caseId: '0190a8f2-7b1c-7c3e-8f00-000000000001', text: 'Called back.' };
+    const push = await session.push({ ...base, mutations: [{ id: 1, name: 'addNote', args: note, createdAt: new Date().toISOString() }] });
+    expect(push.results).toEqual([{ id: 1, status: 'applied', conflictIds: [] }]);
+    expect(server.pushes).toHaveLength(1);
   });
 
   it('signs out everywhere right after a server restart, though the kept-alive connection died with the old server', async () => {
